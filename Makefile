@@ -1,0 +1,21 @@
+# The two commands the README promises, plus the pieces they are made of.
+.PHONY: run test bench build setup clean
+
+setup:
+	tools/setup
+
+build: setup
+	tools/build
+
+run: build
+	tools/run-demo
+
+test: build
+	tools/test
+
+bench: build
+	tools/setup --bench
+	bench/run
+
+clean:
+	rm -rf build

@@ -1,0 +1,92 @@
+#include "app/host.hpp"
+
+#include <csignal>
+#include <cstdio>
+#include <pthread.h>
+
+#include <spdlog/spdlog.h>
+
+#include "app/plugin_host_context.hpp"
+#include "http/http_server.hpp"
+
+namespace tessera::host {
+
+void prepareSignals() {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, nullptr);
+    std::signal(SIGPIPE, SIG_IGN);
+}
+
+Host::Host(Config config) : config_(std::move(config)) {
+    const auto url = DatabaseUrl::parse(config_.databaseUrl());
+    pool_ = std::make_unique<ConnectionPool>(
+        url, ConnectionPool::Limits{config_.max_open_connections, config_.connections_per_tenant, config_.pool_wait});
+    {
+        auto lease = pool_->acquireControl();
+        MigrationRunner(lease.db()).apply({MigrationSet{"host", hostMigrations()}});
+    }
+    directory_ = std::make_unique<TenantDirectory>(*pool_);
+    plugins_ = std::make_unique<PluginManager>(registry_, config_.required_plugins);
+    plugins_->load(config_.plugin_dir);
+    tenants_ = std::make_unique<TenantService>(*pool_, *directory_, registry_, *plugins_, config_.default_plugins);
+}
+
+Host::~Host() = default;
+
+int Host::serve() {
+    Executor executor(config_.workers);
+    ScopeServices services{*pool_, *tenants_, registry_};
+    EventBus events(services, executor);
+    Dispatcher dispatcher(config_, services, *directory_, events);
+
+    // Whatever way serve() ends, pool work finishes before plugin code is unloaded.
+    struct Shutdown {
+        Executor& executor;
+        PluginManager& plugins;
+        ~Shutdown() {
+            executor.stop();
+            plugins.stop();
+        }
+    } shutdown{executor, *plugins_};
+    plugins_->start([&](const std::string& id) -> std::unique_ptr<sdk::HostContext> {
+        return std::make_unique<PluginHostContext>(id, config_, executor, *directory_, services, events);
+    });
+    for (const auto& r : plugins_->records()) {
+        if (r.state == PluginState::Active) spdlog::info("plugin {} {} active", r.id, r.version);
+        else spdlog::warn("plugin {} refused: {}", r.id, r.reason);
+    }
+
+    // Other processes (the CLI) change tenants; notice within a second.
+    executor.every(std::chrono::seconds(1), [this] {
+        try {
+            directory_->refreshIfChanged();
+        } catch (const std::exception& e) {
+            spdlog::warn("tenant cache refresh failed: {}", e.what());
+        }
+    });
+
+    HttpServer server(config_, executor, [&](HttpRequest& r) { return dispatcher.handle(r); });
+    server.start();
+    const std::string host = config_.listen.substr(0, config_.listen.rfind(':'));
+    std::printf("tessera listening on http://%s:%u\n", host.c_str(), static_cast<unsigned>(server.port()));
+    std::fflush(stdout);
+
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    int sig = 0;
+    sigwait(&set, &sig);
+    spdlog::info("received {}, shutting down", sig == SIGINT ? "SIGINT" : "SIGTERM");
+
+    server.beginDrain();
+    if (!server.waitIdle(config_.shutdown_grace)) spdlog::warn("in-flight requests did not finish in time");
+    server.stop();
+    spdlog::info("stopped");
+    return 0;
+}
+
+}  // namespace tessera::host

@@ -1,0 +1,53 @@
+#pragma once
+// The assembled host: control database, tenants, plugins, worker pool and HTTP. The CLI
+// builds one for every command; `serve` also starts plugins and the HTTP server.
+
+#include <memory>
+
+#include "config/config.hpp"
+#include "core/executor.hpp"
+#include "db/connection_pool.hpp"
+#include "events/event_bus.hpp"
+#include "http/dispatcher.hpp"
+#include "plugins/plugin_manager.hpp"
+#include "plugins/registry.hpp"
+#include "tenants/tenant_directory.hpp"
+#include "tenants/tenant_service.hpp"
+
+namespace tessera::host {
+
+// The host's own schema, embedded from migrations/ at build time.
+std::vector<sdk::Migration> hostMigrations();
+
+class Host {
+public:
+    // Opens the control database, applies the host's migrations and loads plugins
+    // (declare only). Throws on a bad database URL or a refused required plugin.
+    explicit Host(Config config);
+    ~Host();
+
+    // Starts plugins, serves HTTP until SIGINT/SIGTERM, then shuts down in order.
+    // Returns the process exit code.
+    int serve();
+
+    const Config& config() const { return config_; }
+    ConnectionPool& pool() { return *pool_; }
+    TenantDirectory& directory() { return *directory_; }
+    TenantService& tenants() { return *tenants_; }
+    PluginManager& plugins() { return *plugins_; }
+    Registry& registry() { return registry_; }
+
+private:
+    Config config_;
+    std::unique_ptr<ConnectionPool> pool_;
+    std::unique_ptr<TenantDirectory> directory_;
+    Registry registry_;
+    std::unique_ptr<PluginManager> plugins_;
+    std::unique_ptr<TenantService> tenants_;
+};
+
+// Blocks SIGINT/SIGTERM (to be received with sigwait) and ignores SIGPIPE. Call first
+// in main, before any thread exists, so every thread inherits the mask.
+void prepareSignals();
+
+}  // namespace tessera::host

@@ -1,0 +1,215 @@
+#include "cli/commands.hpp"
+
+#include <cstdio>
+#include <iostream>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "app/host.hpp"
+#include "core/logging.hpp"
+
+namespace tessera::host {
+namespace {
+
+struct Options {
+    std::string config_path;
+    std::string slug, name, plugin, tenant, domain;
+    bool yes = false, json = false, status_only = false;
+};
+
+void printTenants(const std::vector<TenantRecord>& tenants, bool json) {
+    if (json) {
+        nlohmann::json out = nlohmann::json::array();
+        for (const auto& t : tenants)
+            out.push_back({{"slug", t.slug}, {"name", t.name}, {"status", t.status}, {"created_at", t.created_at},
+                           {"plugins", t.enabled_plugins}, {"domains", t.domains}});
+        std::cout << out.dump(2) << "\n";
+        return;
+    }
+    std::printf("%-24s %-9s %-21s %s\n", "SLUG", "STATUS", "CREATED", "PLUGINS");
+    for (const auto& t : tenants) {
+        std::string plugins;
+        for (const auto& p : t.enabled_plugins) plugins += (plugins.empty() ? "" : ",") + p;
+        std::printf("%-24s %-9s %-21s %s\n", t.slug.c_str(), t.status.c_str(), t.created_at.c_str(), plugins.c_str());
+    }
+}
+
+void printPlugins(PluginManager& plugins, bool json) {
+    if (json) {
+        nlohmann::json out = nlohmann::json::array();
+        for (const auto& r : plugins.records())
+            out.push_back({{"id", r.id}, {"version", r.version}, {"state", r.state == PluginState::Active ? "active" : "refused"},
+                           {"reason", r.reason}, {"depends", r.depends}, {"path", r.path}, {"description", r.description}});
+        std::cout << out.dump(2) << "\n";
+        return;
+    }
+    std::printf("%-16s %-10s %-8s %s\n", "ID", "VERSION", "STATE", "DETAIL");
+    for (const auto& r : plugins.records()) {
+        const bool active = r.state == PluginState::Active;
+        std::printf("%-16s %-10s %-8s %s\n", r.id.c_str(), r.version.empty() ? "-" : r.version.c_str(),
+                    active ? "active" : "refused", active ? r.description.c_str() : r.reason.c_str());
+    }
+}
+
+int migrate(Host& host, const Options& o) {
+    std::vector<TenantRecord> tenants;
+    if (!o.tenant.empty()) {
+        auto t = host.directory().bySlug(o.tenant);
+        if (!t) throw TenantError(TenantError::Kind::NotFound, "no tenant '" + o.tenant + "'");
+        tenants.push_back(*t);
+    } else {
+        tenants = host.directory().list();
+    }
+    if (o.status_only) {
+        int pending = 0;
+        for (const auto& t : tenants) {
+            for (const auto& s : host.tenants().status(t)) {
+                std::printf("%-24s %-16s %04d_%-32s %s\n", t.slug.c_str(), s.owner.c_str(), s.number, s.name.c_str(),
+                            s.applied ? ("applied " + s.applied_at).c_str() : "PENDING");
+                pending += !s.applied;
+            }
+        }
+        std::printf("%zu tenants, %d pending migrations\n", tenants.size(), pending);
+        return 0;
+    }
+    const bool tty = isatty(STDOUT_FILENO);
+    int applied = 0, failed = 0;
+    for (std::size_t i = 0; i < tenants.size(); ++i) {
+        if (tty) {
+            std::printf("\r[%zu/%zu] %-40s", i + 1, tenants.size(), tenants[i].slug.c_str());
+            std::fflush(stdout);
+        }
+        try {
+            applied += host.tenants().migrate(tenants[i], [&](const std::string& owner, const sdk::Migration& m) {
+                if (!tty) std::printf("%s: applying %s/%s\n", tenants[i].slug.c_str(), owner.c_str(), migrationFileName(m).c_str());
+            });
+        } catch (const std::exception& e) {
+            ++failed;
+            std::fprintf(stderr, "%s%s: %s\n", tty ? "\n" : "", tenants[i].slug.c_str(), e.what());
+        }
+    }
+    if (tty) std::printf("\n");
+    std::printf("%zu tenants, %d migrations applied, %d tenants failed\n", tenants.size(), applied, failed);
+    return failed ? 1 : 0;
+}
+
+}  // namespace
+
+int runCli(int argc, char** argv) {
+    CLI::App app{"Tessera: a modular multi-tenant CRM host"};
+    app.require_subcommand(1);
+    Options o;
+    app.add_option("-c,--config", o.config_path, "tessera.toml to read (default: ./tessera.toml if present)");
+
+    auto* serve = app.add_subcommand("serve", "Serve HTTP until SIGINT/SIGTERM");
+
+    auto* tenant = app.add_subcommand("tenant", "Manage tenants");
+    tenant->require_subcommand(1);
+    auto* t_create = tenant->add_subcommand("create", "Create a tenant with the default plugins");
+    t_create->add_option("slug", o.slug, "Tenant slug (lowercase letters, digits, hyphens)")->required();
+    t_create->add_option("--name", o.name, "Display name");
+    auto* t_list = tenant->add_subcommand("list", "List tenants");
+    t_list->add_flag("--json", o.json, "Print JSON");
+    auto* t_disable = tenant->add_subcommand("disable", "Disable a tenant: its requests answer 404, its data stays");
+    t_disable->add_option("slug", o.slug)->required();
+    auto* t_enable = tenant->add_subcommand("enable", "Enable a disabled tenant");
+    t_enable->add_option("slug", o.slug)->required();
+    auto* t_delete = tenant->add_subcommand("delete", "Delete a tenant and all of its data");
+    t_delete->add_option("slug", o.slug)->required();
+    t_delete->add_flag("--yes", o.yes, "Confirm deletion");
+    auto* t_domain = tenant->add_subcommand("domain", "Map a custom domain to a tenant");
+    t_domain->add_option("slug", o.slug)->required();
+    t_domain->add_option("domain", o.domain)->required();
+
+    auto* plugin = app.add_subcommand("plugin", "Enable or disable a plugin for a tenant");
+    plugin->require_subcommand(1);
+    auto* p_enable = plugin->add_subcommand("enable", "Enable a plugin (applies its migrations)");
+    auto* p_disable = plugin->add_subcommand("disable", "Disable a plugin (its data stays)");
+    for (auto* sub : {p_enable, p_disable}) {
+        sub->add_option("id", o.plugin, "Plugin id")->required();
+        sub->add_option("--tenant", o.tenant, "Tenant slug")->required();
+    }
+
+    auto* plugins = app.add_subcommand("plugins", "List installed plugins, their state and any refusal reason");
+    plugins->add_flag("--json", o.json, "Print JSON");
+
+    auto* migrate_cmd = app.add_subcommand("migrate", "Apply pending migrations to every tenant");
+    migrate_cmd->add_flag("--status", o.status_only, "Only show what is applied and pending");
+    migrate_cmd->add_option("--tenant", o.tenant, "Only this tenant");
+
+    app.add_subcommand("version", "Print version and build id");
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e) == 0 ? 0 : 2;
+    }
+
+    if (app.got_subcommand("version")) {
+        std::printf("tessera 0.1.0, SDK %s, ABI %d\nbuild %s\n", TESSERA_SDK_VERSION_STRING, TESSERA_ABI_VERSION,
+                    PluginManager::hostBuildId());
+        return 0;
+    }
+
+    try {
+        Config config = loadConfig(o.config_path);
+        setupLogging(serve->parsed() ? config.log_level : (config.log_level == "info" ? "warn" : config.log_level));
+        Host host(std::move(config));
+        if (serve->parsed()) return host.serve();
+        if (plugins->parsed()) {
+            printPlugins(host.plugins(), o.json);
+            return 0;
+        }
+        if (migrate_cmd->parsed()) return migrate(host, o);
+        if (t_create->parsed()) {
+            auto rec = host.tenants().create(o.slug, o.name);
+            std::string enabled;
+            for (const auto& p : rec.enabled_plugins) enabled += (enabled.empty() ? "" : ", ") + p;
+            std::printf("created tenant %s (%s) with plugins: %s\n", rec.slug.c_str(), rec.name.c_str(),
+                        enabled.empty() ? "none" : enabled.c_str());
+            return 0;
+        }
+        if (t_list->parsed()) {
+            printTenants(host.directory().list(), o.json);
+            return 0;
+        }
+        if (t_disable->parsed() || t_enable->parsed()) {
+            host.tenants().setActive(o.slug, t_enable->parsed());
+            std::printf("tenant %s %s\n", o.slug.c_str(), t_enable->parsed() ? "enabled" : "disabled");
+            return 0;
+        }
+        if (t_delete->parsed()) {
+            if (!o.yes) {
+                std::fprintf(stderr, "refusing to delete tenant '%s' and all of its data without --yes\n", o.slug.c_str());
+                return 2;
+            }
+            host.tenants().remove(o.slug);
+            std::printf("deleted tenant %s\n", o.slug.c_str());
+            return 0;
+        }
+        if (t_domain->parsed()) {
+            host.directory().addDomain(o.slug, o.domain);
+            std::printf("mapped %s to tenant %s\n", o.domain.c_str(), o.slug.c_str());
+            return 0;
+        }
+        if (p_enable->parsed()) {
+            host.tenants().enablePlugin(o.tenant, o.plugin);
+            std::printf("plugin %s enabled for %s\n", o.plugin.c_str(), o.tenant.c_str());
+            return 0;
+        }
+        if (p_disable->parsed()) {
+            host.tenants().disablePlugin(o.tenant, o.plugin);
+            std::printf("plugin %s disabled for %s\n", o.plugin.c_str(), o.tenant.c_str());
+            return 0;
+        }
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "tessera: %s\n", e.what());
+        return 1;
+    }
+    return 2;
+}
+
+}  // namespace tessera::host

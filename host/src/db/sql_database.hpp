@@ -1,0 +1,53 @@
+#pragma once
+// The host's implementation of sdk::Database over one SOCI session. Only db/*.cpp
+// include SOCI; everything else sees sdk::Database or SqlDatabase.
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include <tessera/sdk/database.hpp>
+
+namespace soci {
+class session;
+}
+
+namespace tessera::host {
+
+class SqlDatabase : public sdk::Database {
+public:
+    SqlDatabase(soci::session& session, sdk::Engine engine);
+    ~SqlDatabase() override;
+    SqlDatabase(const SqlDatabase&) = delete;
+    SqlDatabase& operator=(const SqlDatabase&) = delete;
+
+    sdk::Engine engine() const override { return engine_; }
+    std::int64_t execute(std::string_view sql, const sdk::Params& params = {}) override;
+    sdk::Rows query(std::string_view sql, const sdk::Params& params = {}) override;
+    void stream(std::string_view sql, const sdk::Params& params,
+                const std::function<bool(const sdk::Row&)>& onRow) override;
+    bool inTransaction() const override { return in_transaction_; }
+    void begin() override;
+    void commit() override;
+    void rollback() override;
+
+    // Runs a script of several statements (a migration) with the engine's own
+    // multi-statement API, so triggers and dollar quotes need no splitting here.
+    void executeScript(const std::string& sql);
+
+private:
+    struct SqliteStatements;
+
+    soci::session& session_;
+    sdk::Engine engine_;
+    bool in_transaction_ = false;
+    // SQLite statements run on the session's own handle: SOCI's SQLite rows are typed by
+    // declared column type and read INTEGER as 32 bits, which truncates 64-bit values.
+    // Prepared statements are kept per connection, keyed by SQL text.
+    std::unique_ptr<SqliteStatements> sqlite_;
+};
+
+// `?` placeholders to SOCI's `:pN`, skipping quoted text and comments. Exposed for tests.
+std::string toSociPlaceholders(std::string_view sql, std::size_t* count = nullptr);
+
+}  // namespace tessera::host

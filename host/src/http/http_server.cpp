@@ -1,0 +1,260 @@
+#include "http/http_server.hpp"
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+
+#include <sys/socket.h>
+
+#include <pistache/endpoint.h>
+#include <pistache/http.h>
+#include <pistache/net.h>
+#include <pistache/peer.h>
+#include <spdlog/spdlog.h>
+
+#include "http/dispatcher.hpp"
+#include "http/router.hpp"
+
+namespace tessera::host {
+
+using namespace Pistache;
+
+namespace {
+
+struct Shared {
+    Executor* executor = nullptr;
+    HttpServer::Handle handle;
+    std::atomic<bool> draining{false};
+    std::atomic<long> in_flight{0};
+    std::mutex mutex;
+    std::condition_variable idle;
+
+    void finished() {
+        if (in_flight.fetch_sub(1) == 1) {
+            std::lock_guard lock(mutex);
+            idle.notify_all();
+        }
+    }
+};
+
+// Pistache 0.0.5 never writes headers added with addRaw(), and its typed headers need
+// a compile-time name: this one carries its name at run time.
+class NamedHeader : public Http::Header::Header {
+public:
+    NamedHeader(std::string name, std::string value) : name_(std::move(name)), value_(std::move(value)) {}
+    const char* name() const override { return name_.c_str(); }
+    void parse(const std::string& data) override { value_ = data; }
+    void write(std::ostream& os) const override { os << value_; }
+    // Only used by Pistache's typed header_cast, which never targets this type.
+    uint64_t hash() const override { return 0; }
+
+private:
+    std::string name_;
+    std::string value_;
+};
+
+Async::Promise<ssize_t> send(Http::ResponseWriter& writer, const HttpResponse& r) {
+    for (const auto& [name, value] : r.headers) {
+        if (name == "Content-Length") continue;  // Pistache computes it
+        if (value.find_first_of("\r\n") != std::string::npos) continue;  // no header injection
+        writer.headers().add(std::make_shared<NamedHeader>(name, value));
+    }
+    return writer.send(static_cast<Http::Code>(r.status), r.body);
+}
+
+// Pistache keeps a connection open whatever its Connection header says; after a
+// rejection the rest of the stream cannot be trusted, so hang up once the reply is out.
+void sendAndClose(Http::ResponseWriter& writer, const HttpResponse& r, const std::shared_ptr<Tcp::Peer>& peer) {
+    writer.headers().add<Http::Header::Connection>(Http::ConnectionControl::Close);
+    std::weak_ptr<Tcp::Peer> weak = peer;
+    send(writer, r).then(
+        [weak](ssize_t) {
+            if (auto p = weak.lock()) ::shutdown(p->fd(), SHUT_RDWR);
+        },
+        Async::NoExcept);
+}
+
+// Per connection: whether the bytes received so far end inside a request.
+constexpr const char* kMidRequest = "tessera.mid_request";
+
+HttpResponse jsonError(int status, const std::string& code, const std::string& message) {
+    return Dispatcher::error(status, code, message, newRequestId());
+}
+
+class Handler : public Http::Handler {
+public:
+    HTTP_PROTOTYPE(Handler)
+
+    explicit Handler(std::shared_ptr<Shared> shared) : shared_(std::move(shared)) {}
+
+    void onRequest(const Http::Request& request, Http::ResponseWriter writer) override {
+        shared_->in_flight.fetch_add(1);
+        if (shared_->draining.load()) {
+            send(writer, jsonError(503, "shutting_down", "the server is shutting down"));
+            shared_->finished();
+            return;
+        }
+        HttpRequest req;
+        try {
+            req.method = Http::methodString(request.method());
+            req.path = request.resource();
+            for (auto it = request.query().parameters_begin(); it != request.query().parameters_end(); ++it) {
+                auto key = percentDecode(it->first, true);
+                auto value = percentDecode(it->second, true);
+                if (!key || !value) {
+                    send(writer, jsonError(400, "invalid_query", "malformed percent-encoding in parameter '" + it->first + "'"));
+                    shared_->finished();
+                    return;
+                }
+                req.query[*key] = std::move(*value);
+            }
+            for (const auto& [name, value] : request.headers().rawList()) req.headers[name] = value.value();
+            req.body = request.body();
+            req.client_address = request.address().host();
+        } catch (const std::exception& e) {
+            send(writer, jsonError(400, "bad_request", "the request could not be read"));
+            shared_->finished();
+            return;
+        }
+        auto held = std::make_shared<Http::ResponseWriter>(std::move(writer));
+        auto shared = shared_;
+        shared->executor->post([shared, held, req = std::move(req)]() mutable {
+            HttpResponse response;
+            try {
+                response = shared->handle(req);
+            } catch (...) {
+                response = jsonError(500, "internal_error", "internal error");
+            }
+            try {
+                send(*held, response);
+            } catch (const std::exception& e) {
+                spdlog::debug("could not send response: {}", e.what());
+            }
+            shared->finished();
+        });
+    }
+
+    // Replaces Http::Handler::onInput, which answers a request it cannot parse with 500
+    // and the exception's text (a negative Content-Length gives a libstdc++ message).
+    // Here a malformed request is the client's error: a JSON 4xx, and the connection
+    // is closed because the rest of the stream cannot be trusted.
+    void onInput(const char* buffer, size_t len, const std::shared_ptr<Tcp::Peer>& peer) override {
+        auto parser = getParser(peer);
+        auto& request = parser->request;
+        auto mid = std::static_pointer_cast<bool>(peer->tryGetData(kMidRequest));
+        if (!mid) {
+            mid = std::make_shared<bool>(false);
+            peer->putData(kMidRequest, mid);
+        }
+        auto reject = [&](int status, const char* code, const std::string& message) {
+            Http::ResponseWriter response(request.version(), transport(), this, peer);
+            sendAndClose(response, jsonError(status, code, message), peer);
+            parser->reset();
+            *mid = false;
+        };
+        // A request starts with a method token; anything else would only be answered
+        // when the header timeout fires.
+        if (!*mid && len > 0 && !(buffer[0] >= 'A' && buffer[0] <= 'Z') && buffer[0] != '\r' && buffer[0] != '\n') {
+            reject(400, "bad_request", "the request is malformed");
+            return;
+        }
+        try {
+            if (!parser->feed(buffer, len)) {
+                reject(413, "payload_too_large", "the request is larger than this server accepts");
+                return;
+            }
+            if (parser->parse() != Http::Private::State::Done) {
+                *mid = true;
+                return;
+            }
+            *mid = false;
+            Http::ResponseWriter response(request.version(), transport(), this, peer);
+            request.copyAddress(peer->address());
+            auto connection = request.headers().tryGet<Http::Header::Connection>();
+            response.headers().add<Http::Header::Connection>(connection ? connection->control()
+                                                                        : Http::ConnectionControl::Close);
+            peer->setIdle(false);
+            onRequest(request, std::move(response));
+            parser->reset();
+        } catch (const Http::HttpError& e) {
+            reject(e.code() >= 400 && e.code() < 600 ? e.code() : 400, "bad_request", "the request is malformed");
+        } catch (const std::exception&) {
+            reject(400, "bad_request", "the request is malformed");
+        }
+    }
+
+    void onTimeout(const Http::Request&, Http::ResponseWriter writer) override {
+        writer.headers().add<Http::Header::Connection>(Http::ConnectionControl::Close);
+        send(writer, jsonError(408, "request_timeout", "the request was not received in time"));
+    }
+
+private:
+    std::shared_ptr<Shared> shared_;
+};
+
+}  // namespace
+
+struct HttpServer::Impl {
+    const Config& config;
+    std::shared_ptr<Shared> shared = std::make_shared<Shared>();
+    std::unique_ptr<Http::Endpoint> endpoint;
+    explicit Impl(const Config& c) : config(c) {}
+};
+
+HttpServer::HttpServer(const Config& config, Executor& executor, Handle handle) : impl_(std::make_unique<Impl>(config)) {
+    impl_->shared->executor = &executor;
+    impl_->shared->handle = std::move(handle);
+}
+
+HttpServer::~HttpServer() { stop(); }
+
+void HttpServer::start() {
+    const std::string& listen = impl_->config.listen;
+    const auto colon = listen.rfind(':');
+    if (colon == std::string::npos) throw std::runtime_error("listen address '" + listen + "' must be host:port");
+    int port_number = -1;
+    try {
+        port_number = std::stoi(listen.substr(colon + 1));
+    } catch (const std::exception&) {
+    }
+    if (port_number < 0 || port_number > 65535) throw std::runtime_error("listen address '" + listen + "' has a bad port");
+    Address address(listen.substr(0, colon), Port(static_cast<uint16_t>(port_number)));
+    impl_->endpoint = std::make_unique<Http::Endpoint>(address);
+    const unsigned threads = std::max(1u, std::min(4u, impl_->shared->executor->workers() / 2));
+    auto opts = Http::Endpoint::options()
+                    .threads(static_cast<int>(threads))
+                    .flags(Tcp::Options::ReuseAddr)
+                    .maxRequestSize(impl_->config.max_body_bytes + impl_->config.max_header_bytes)
+                    .maxResponseSize(64 * 1024 * 1024)
+                    .headerTimeout(std::chrono::seconds(30))
+                    .bodyTimeout(std::chrono::seconds(60));
+    impl_->endpoint->init(opts);
+    impl_->endpoint->setHandler(Http::make_handler<Handler>(impl_->shared));
+    try {
+        impl_->endpoint->serveThreaded();
+    } catch (const std::exception& e) {
+        impl_->endpoint.reset();
+        throw std::runtime_error("cannot listen on " + listen + ": " + e.what());
+    }
+}
+
+std::uint16_t HttpServer::port() const {
+    return impl_->endpoint ? static_cast<std::uint16_t>(impl_->endpoint->getPort()) : 0;
+}
+
+void HttpServer::beginDrain() { impl_->shared->draining.store(true); }
+
+bool HttpServer::waitIdle(std::chrono::milliseconds timeout) {
+    std::unique_lock lock(impl_->shared->mutex);
+    return impl_->shared->idle.wait_for(lock, timeout, [&] { return impl_->shared->in_flight.load() == 0; });
+}
+
+void HttpServer::stop() {
+    if (!impl_->endpoint) return;
+    impl_->endpoint->shutdown();
+    impl_->endpoint.reset();
+}
+
+}  // namespace tessera::host

@@ -1,0 +1,144 @@
+#include "http/router.hpp"
+
+#include <set>
+#include <stdexcept>
+
+namespace tessera::host {
+namespace {
+
+bool isParam(const std::string& s) { return s.size() > 2 && s.front() == '{' && s.back() == '}'; }
+
+std::vector<std::string_view> splitPath(std::string_view path) {
+    std::vector<std::string_view> out;
+    std::size_t i = 1;
+    while (i <= path.size()) {
+        std::size_t j = path.find('/', i);
+        if (j == std::string_view::npos) j = path.size();
+        out.push_back(path.substr(i, j - i));
+        i = j + 1;
+    }
+    return out;
+}
+
+int hexValue(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+}  // namespace
+
+std::optional<std::string> percentDecode(std::string_view in, bool plus_is_space) {
+    std::string out;
+    out.reserve(in.size());
+    for (std::size_t i = 0; i < in.size(); ++i) {
+        if (in[i] == '%') {
+            if (i + 2 >= in.size()) return std::nullopt;
+            const int hi = hexValue(in[i + 1]), lo = hexValue(in[i + 2]);
+            if (hi < 0 || lo < 0) return std::nullopt;
+            out += static_cast<char>(hi * 16 + lo);
+            i += 2;
+        } else if (plus_is_space && in[i] == '+') {
+            out += ' ';
+        } else {
+            out += in[i];
+        }
+    }
+    return out;
+}
+
+void Router::validatePattern(const std::string& pattern) {
+    if (pattern.empty() || pattern.front() != '/')
+        throw std::invalid_argument("route path '" + pattern + "' must start with '/'");
+    std::set<std::string> names;
+    for (auto seg : splitPath(pattern)) {
+        const std::string s(seg);
+        if (s.empty() && pattern != "/") throw std::invalid_argument("route path '" + pattern + "' has an empty segment");
+        if (s.find_first_of("{}") != std::string::npos) {
+            if (!isParam(s) || s.find_first_of("{}", 1) != s.size() - 1)
+                throw std::invalid_argument("route path '" + pattern + "': bad parameter segment '" + s + "'");
+            if (!names.insert(s).second)
+                throw std::invalid_argument("route path '" + pattern + "' repeats parameter " + s);
+        }
+    }
+}
+
+Router::Compiled Router::compile(const std::string& pattern) {
+    Compiled c;
+    for (auto seg : splitPath(pattern)) {
+        c.segments.emplace_back(seg);
+        if (!isParam(c.segments.back())) ++c.literals;
+    }
+    return c;
+}
+
+const RouteEntry* Router::conflicting(const sdk::Route& route) const {
+    const Compiled mine = compile(route.path);
+    for (std::size_t i = 0; i < routes_.size(); ++i) {
+        if (routes_[i].route.method != route.method) continue;
+        const Compiled& other = compiled_[i];
+        if (other.segments.size() != mine.segments.size()) continue;
+        bool same_shape = true;
+        for (std::size_t s = 0; s < mine.segments.size() && same_shape; ++s) {
+            const bool p1 = isParam(mine.segments[s]), p2 = isParam(other.segments[s]);
+            same_shape = (p1 && p2) || (!p1 && !p2 && mine.segments[s] == other.segments[s]);
+        }
+        if (same_shape) return &routes_[i];
+    }
+    return nullptr;
+}
+
+void Router::add(RouteEntry entry) {
+    compiled_.push_back(compile(entry.route.path));
+    routes_.push_back(std::move(entry));
+}
+
+void Router::removePlugin(const std::string& plugin) {
+    for (std::size_t i = routes_.size(); i-- > 0;) {
+        if (routes_[i].plugin == plugin) {
+            routes_.erase(routes_.begin() + static_cast<std::ptrdiff_t>(i));
+            compiled_.erase(compiled_.begin() + static_cast<std::ptrdiff_t>(i));
+        }
+    }
+}
+
+Router::Result Router::match(sdk::Method method, std::string_view path) const {
+    Result result;
+    if (path.empty() || path.front() != '/') return result;
+    const auto parts = splitPath(path);
+    std::size_t best_literals = 0;
+    std::optional<std::size_t> best;
+    for (std::size_t i = 0; i < routes_.size(); ++i) {
+        const Compiled& c = compiled_[i];
+        if (c.segments.size() != parts.size()) continue;
+        bool ok = true;
+        for (std::size_t s = 0; s < parts.size() && ok; ++s)
+            ok = isParam(c.segments[s]) ? !parts[s].empty() : c.segments[s] == parts[s];
+        if (!ok) continue;
+        if (routes_[i].route.method != method) {
+            result.allowed.push_back(routes_[i].route.method);
+            continue;
+        }
+        // A literal segment beats a parameter: /contacts/export before /contacts/{id}.
+        if (!best || c.literals > best_literals) {
+            best = i;
+            best_literals = c.literals;
+        }
+    }
+    if (!best) return result;
+    Match m;
+    m.entry = &routes_[*best];
+    const Compiled& c = compiled_[*best];
+    for (std::size_t s = 0; s < parts.size(); ++s) {
+        if (!isParam(c.segments[s])) continue;
+        auto decoded = percentDecode(parts[s], false);
+        if (!decoded) return Result{};  // malformed escape: no route can match it
+        m.params[c.segments[s].substr(1, c.segments[s].size() - 2)] = std::move(*decoded);
+    }
+    result.match = std::move(m);
+    result.allowed.clear();
+    return result;
+}
+
+}  // namespace tessera::host

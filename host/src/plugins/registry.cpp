@@ -1,0 +1,118 @@
+#include "plugins/registry.hpp"
+
+#include <regex>
+
+namespace tessera::host {
+namespace {
+
+void check(bool ok, const std::string& message) {
+    if (!ok) throw sdk::RegistrationError(message);
+}
+
+bool isDottedName(const std::string& s) {
+    static const std::regex re(R"(^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$)");
+    return std::regex_match(s, re);
+}
+
+std::string describe(const sdk::Route& r) { return std::string(sdk::methodName(r.method)) + " " + r.path; }
+
+}  // namespace
+
+void PluginRegistrar::migrations(const std::vector<sdk::Migration>& steps) {
+    for (const auto& m : steps) {
+        check(m.number > 0, "migration '" + m.name + "' has number " + std::to_string(m.number) + "; numbers start at 1");
+        for (const auto& existing : d_.migrations)
+            check(existing.number != m.number, "migration number " + std::to_string(m.number) + " is declared twice");
+        d_.migrations.push_back(m);
+    }
+}
+
+void PluginRegistrar::permission(const std::string& name, const std::string& description) {
+    check(isDottedName(name), "permission '" + name + "' must look like 'plugin.action'");
+    check(d_.permissions.emplace(name, description).second, "permission '" + name + "' is declared twice");
+}
+
+void PluginRegistrar::route(sdk::Route route) {
+    try {
+        Router::validatePattern(route.path);
+    } catch (const std::invalid_argument& e) {
+        throw sdk::RegistrationError(e.what());
+    }
+    check(static_cast<bool>(route.handler), "route " + describe(route) + " has no handler");
+    check(route.is_public || !route.permission.empty(),
+          "route " + describe(route) + " needs a permission or must be marked public");
+    Router local;
+    for (const auto& r : d_.routes) local.add({r, d_.plugin});
+    check(local.conflicting(route) == nullptr, "route " + describe(route) + " is declared twice");
+    d_.routes.push_back(std::move(route));
+}
+
+void PluginRegistrar::publishes(const std::string& event) {
+    check(isDottedName(event), "event '" + event + "' must look like 'record.action'");
+    d_.publishes.insert(event);
+}
+
+void PluginRegistrar::subscribe(const std::string& event, sdk::EventHandler handler) {
+    check(isDottedName(event), "event '" + event + "' must look like 'record.action'");
+    check(static_cast<bool>(handler), "subscription to '" + event + "' has no handler");
+    d_.subscriptions.push_back({d_.plugin, event, std::move(handler)});
+}
+
+void PluginRegistrar::provideService(const std::string& name, const char* type_name, std::shared_ptr<void> service) {
+    check(service != nullptr, "service '" + name + "' is null");
+    check(!d_.services.count(name), "service '" + name + "' is provided twice");
+    d_.services.emplace(name, ServiceEntry{d_.plugin, type_name, std::move(service)});
+}
+
+void Registry::commit(Declarations d) {
+    // Validate everything first so that a refusal leaves the registry untouched.
+    for (const auto& [name, desc] : d.permissions) {
+        auto it = permissions_.find(name);
+        check(it == permissions_.end(), "permission '" + name + "' is already declared by plugin '" +
+                                            (it == permissions_.end() ? "" : it->second.first) + "'");
+    }
+    for (const auto& r : d.routes) {
+        if (const RouteEntry* other = router_.conflicting(r))
+            throw sdk::RegistrationError("route " + describe(r) + " overlaps " + describe(other->route) +
+                                         " of plugin '" + other->plugin + "'");
+        check(r.is_public || d.permissions.count(r.permission) || permissions_.count(r.permission),
+              "route " + describe(r) + " needs permission '" + r.permission + "', which no plugin declares");
+    }
+    for (const auto& [name, svc] : d.services) {
+        auto it = services_.find(name);
+        check(it == services_.end(), "service '" + name + "' is already provided by plugin '" +
+                                         (it == services_.end() ? "" : it->second.plugin) + "'");
+    }
+    for (auto& r : d.routes) router_.add({std::move(r), d.plugin});
+    for (auto& [name, desc] : d.permissions) permissions_[name] = {d.plugin, desc};
+    for (auto& s : d.subscriptions) subscriptions_.push_back(std::move(s));
+    for (auto& [name, svc] : d.services) services_.emplace(name, std::move(svc));
+    publishes_[d.plugin] = std::move(d.publishes);
+    migrations_[d.plugin] = std::move(d.migrations);
+}
+
+void Registry::remove(const std::string& plugin) {
+    router_.removePlugin(plugin);
+    std::erase_if(subscriptions_, [&](const Subscription& s) { return s.plugin == plugin; });
+    std::erase_if(services_, [&](const auto& kv) { return kv.second.plugin == plugin; });
+    std::erase_if(permissions_, [&](const auto& kv) { return kv.second.first == plugin; });
+    publishes_.erase(plugin);
+    migrations_.erase(plugin);
+}
+
+const ServiceEntry* Registry::service(const std::string& name) const {
+    auto it = services_.find(name);
+    return it == services_.end() ? nullptr : &it->second;
+}
+
+bool Registry::declaresEvent(const std::string& plugin, const std::string& event) const {
+    auto it = publishes_.find(plugin);
+    return it != publishes_.end() && it->second.count(event);
+}
+
+MigrationSet Registry::migrations(const std::string& plugin) const {
+    auto it = migrations_.find(plugin);
+    return MigrationSet{plugin, it == migrations_.end() ? std::vector<sdk::Migration>{} : it->second};
+}
+
+}  // namespace tessera::host

@@ -1,0 +1,35 @@
+#include "tenants/tenant_scope.hpp"
+
+#include <cstring>
+#include <stdexcept>
+
+namespace tessera::host {
+
+HostScope::HostScope(ScopeServices services, std::shared_ptr<const TenantRecord> tenant, std::string plugin,
+                     std::string request_id, int event_depth)
+    : services_(services), tenant_(std::move(tenant)), info_(tenant_->info()), plugin_(std::move(plugin)),
+      request_id_(std::move(request_id)), event_depth_(event_depth),
+      logger_(plugin_, tenant_->slug, request_id_) {}
+
+sdk::Database& HostScope::db() {
+    if (!lease_) {
+        services_.tenants.ensureMigrated(*tenant_);
+        lease_.emplace(services_.pool.acquire(tenant_->slug));
+    }
+    return lease_->db();
+}
+
+void HostScope::publish(const std::string& name, sdk::Json payload) {
+    if (!services_.registry.declaresEvent(plugin_, name))
+        throw std::logic_error("plugin '" + plugin_ + "' publishes '" + name + "' without declaring it");
+    pending_.push_back(sdk::Event{name, plugin_, info_, std::move(payload), request_id_});
+}
+
+void* HostScope::findService(const std::string& name, const char* type_name) {
+    const ServiceEntry* entry = services_.registry.service(name);
+    if (!entry || std::strcmp(entry->type_name.c_str(), type_name) != 0) return nullptr;
+    if (!tenant_->pluginEnabled(entry->plugin)) return nullptr;
+    return entry->object.get();
+}
+
+}  // namespace tessera::host

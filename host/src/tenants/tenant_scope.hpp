@@ -1,0 +1,57 @@
+#pragma once
+// The sdk::TenantScope the host gives to one handler call, event delivery or job: one
+// tenant, one plugin, lazily one pooled connection. It is the only way plugin code
+// reaches tenant data.
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <tessera/sdk/scope.hpp>
+
+#include "core/logging.hpp"
+#include "db/connection_pool.hpp"
+#include "plugins/registry.hpp"
+#include "tenants/tenant_directory.hpp"
+#include "tenants/tenant_service.hpp"
+
+namespace tessera::host {
+
+struct ScopeServices {
+    ConnectionPool& pool;
+    TenantService& tenants;
+    const Registry& registry;
+};
+
+class HostScope final : public sdk::TenantScope, private sdk::EventPublisher {
+public:
+    HostScope(ScopeServices services, std::shared_ptr<const TenantRecord> tenant, std::string plugin,
+              std::string request_id, int event_depth = 0);
+
+    const sdk::TenantInfo& tenant() const override { return info_; }
+    sdk::Database& db() override;
+    sdk::Logger& log() override { return logger_; }
+    sdk::EventPublisher& events() override { return *this; }
+
+    // Events published during the call, to deliver once it has succeeded.
+    std::vector<sdk::Event> takeEvents() { return std::move(pending_); }
+    const std::shared_ptr<const TenantRecord>& record() const { return tenant_; }
+    int eventDepth() const { return event_depth_; }
+
+private:
+    void publish(const std::string& name, sdk::Json payload) override;
+    void* findService(const std::string& name, const char* type_name) override;
+
+    ScopeServices services_;
+    std::shared_ptr<const TenantRecord> tenant_;
+    sdk::TenantInfo info_;
+    std::string plugin_;
+    std::string request_id_;
+    int event_depth_;
+    StampedLogger logger_;
+    std::optional<ConnectionPool::Lease> lease_;
+    std::vector<sdk::Event> pending_;
+};
+
+}  // namespace tessera::host

@@ -1,0 +1,105 @@
+// The contacts plugin: its whole surface (migrations, permissions, routes, events,
+// service) is declared here, in one place.
+
+#include <memory>
+
+#include <tessera/sdk.hpp>
+#include <tessera/sdk/migrations.hpp>
+
+#include "activities.hpp"
+#include "contacts_service.hpp"
+#include "csv.hpp"
+#include "custom_fields.hpp"
+#include "idempotency.hpp"
+#include "resource_routes.hpp"
+
+namespace tessera::plugins::contacts {
+
+class ContactsPlugin final : public sdk::Plugin {
+public:
+    void declare(sdk::Registrar& r) override {
+        r.migrations(sdk::embeddedMigrations());
+
+        r.permission("contacts.read", "Read contacts, companies, notes and activities");
+        r.permission("contacts.write", "Create and update contacts, companies, notes and activities");
+        r.permission("contacts.delete", "Delete contacts, companies, notes and activities");
+        r.permission("contacts.admin", "Define and remove custom fields of contacts and companies");
+        r.permission("contacts.import", "Import contacts and companies from CSV");
+        r.permission("contacts.export", "Export contacts and companies as CSV");
+
+        declareCollection(r, contactSpec());
+        declareCollection(r, companySpec());
+
+        using M = sdk::Method;
+        r.route({M::Get, "/api/v1/activities/{id}", "contacts.read", getActivity});
+        r.route({M::Patch, "/api/v1/activities/{id}", "contacts.write", patchActivity});
+        r.route({M::Delete, "/api/v1/activities/{id}", "contacts.delete", deleteActivity});
+
+        for (const char* event : {"contact.created", "contact.updated", "contact.deleted", "company.created",
+                                  "company.updated", "company.deleted"})
+            r.publishes(event);
+
+        r.provide<services::ContactsService>(service_);
+    }
+
+    void start(sdk::HostContext& host) override {
+        host.everyTenant("purge idempotency keys", std::chrono::hours(1),
+                         [](sdk::TenantScope& scope) { purgeIdempotencyKeys(scope.db()); });
+    }
+
+private:
+    // The same routes for contacts and companies, from their specs.
+    static void declareCollection(sdk::Registrar& r, const ResourceSpec& spec) {
+        using M = sdk::Method;
+        const std::string base = "/api/v1/" + spec.plural;
+        const std::string entity = spec.plural;
+        const std::string table = spec.table;
+        auto bind = [&spec](auto fn) {
+            return [&spec, fn](const sdk::Request& req, sdk::TenantScope& scope) { return fn(spec, req, scope); };
+        };
+        r.route({M::Get, base, "contacts.read", bind(listRecords)});
+        r.route({M::Post, base, "contacts.write", idempotent(bind(createRecordRoute))});
+        r.route({M::Get, base + "/{id}", "contacts.read", bind(getRecordRoute)});
+        r.route({M::Patch, base + "/{id}", "contacts.write", bind(patchRecordRoute)});
+        r.route({M::Delete, base + "/{id}", "contacts.delete", bind(deleteRecordRoute)});
+
+        r.route({M::Get, base + "/export", "contacts.export", bind(exportCsv)});
+        r.route({M::Post, base + "/import", "contacts.import", idempotent(bind(importCsv))});
+
+        r.route({M::Get, base + "/custom-fields", "contacts.read",
+                 [entity](const sdk::Request& req, sdk::TenantScope& s) { return listCustomFields(entity, req, s); }});
+        r.route({M::Post, base + "/custom-fields", "contacts.admin",
+                 [entity](const sdk::Request& req, sdk::TenantScope& s) { return createCustomField(entity, req, s); }});
+        r.route({M::Delete, base + "/custom-fields/{key}", "contacts.admin",
+                 [entity, table](const sdk::Request& req, sdk::TenantScope& s) {
+                     return deleteCustomField(entity, table, req, s);
+                 }});
+
+        r.route({M::Get, base + "/{id}/notes", "contacts.read",
+                 [&spec](const sdk::Request& req, sdk::TenantScope& s) {
+                     return listActivities(spec, ActivityFilter::Notes, req, s);
+                 }});
+        r.route({M::Post, base + "/{id}/notes", "contacts.write",
+                 idempotent([&spec](const sdk::Request& req, sdk::TenantScope& s) {
+                     return createActivity(spec, true, req, s);
+                 })});
+        r.route({M::Get, base + "/{id}/activities", "contacts.read",
+                 [&spec](const sdk::Request& req, sdk::TenantScope& s) {
+                     return listActivities(spec, ActivityFilter::Activities, req, s);
+                 }});
+        r.route({M::Post, base + "/{id}/activities", "contacts.write",
+                 idempotent([&spec](const sdk::Request& req, sdk::TenantScope& s) {
+                     return createActivity(spec, false, req, s);
+                 })});
+        r.route({M::Get, base + "/{id}/timeline", "contacts.read",
+                 [&spec](const sdk::Request& req, sdk::TenantScope& s) {
+                     return listActivities(spec, ActivityFilter::All, req, s);
+                 }});
+    }
+
+    std::shared_ptr<ContactsServiceImpl> service_ = std::make_shared<ContactsServiceImpl>();
+};
+
+}  // namespace tessera::plugins::contacts
+
+TESSERA_PLUGIN(tessera::plugins::contacts::ContactsPlugin, "contacts", "1.0.0")

@@ -1,0 +1,220 @@
+#include "csv.hpp"
+
+#include <optional>
+#include <vector>
+
+#include "custom_fields.hpp"
+#include "list_query.hpp"
+#include "records.hpp"
+#include "text.hpp"
+
+namespace tessera::plugins::contacts {
+namespace {
+
+constexpr std::size_t kMaxReportedErrors = 1000;
+const char* const kAddressParts[] = {"line1", "line2", "city", "region", "postal_code", "country"};
+
+void appendCell(std::string& out, std::string_view cell) {
+    if (cell.find_first_of(",\"\r\n") == std::string_view::npos) {
+        out.append(cell);
+        return;
+    }
+    out += '"';
+    for (char c : cell) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    out += '"';
+}
+
+std::string joinStrings(const sdk::Json& arr) {
+    std::string out;
+    if (!arr.is_array()) return out;
+    for (const auto& v : arr) {
+        if (!out.empty()) out += ';';
+        out += v.is_string() ? v.get<std::string>() : v.dump();
+    }
+    return out;
+}
+
+std::string cellText(const sdk::Json& v) {
+    if (v.is_null()) return "";
+    if (v.is_string()) return v.get<std::string>();
+    if (v.is_array()) return joinStrings(v);
+    return v.dump();
+}
+
+// RFC 4180 records; nullopt on an unterminated quote.
+std::optional<std::vector<std::vector<std::string>>> parseCsv(std::string_view text) {
+    if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+    std::vector<std::vector<std::string>> rows;
+    std::vector<std::string> row;
+    std::string cell;
+    bool quoted = false, any = false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (quoted) {
+            if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') cell += '"', ++i;
+            else if (c == '"') quoted = false;
+            else cell += c;
+        } else if (c == '"' && cell.empty()) {
+            quoted = true, any = true;
+        } else if (c == ',') {
+            row.push_back(std::move(cell)), cell.clear(), any = true;
+        } else if (c == '\n' || c == '\r') {
+            if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
+            if (any || !cell.empty()) row.push_back(std::move(cell));
+            if (!row.empty()) rows.push_back(std::move(row));
+            row.clear(), cell.clear(), any = false;
+        } else {
+            cell += c, any = true;
+        }
+    }
+    if (quoted) return std::nullopt;
+    if (any || !cell.empty()) row.push_back(std::move(cell));
+    if (!row.empty()) rows.push_back(std::move(row));
+    return rows;
+}
+
+struct RollbackImport {};
+
+}  // namespace
+
+sdk::Response exportCsv(const ResourceSpec& spec, const sdk::Request& req, sdk::TenantScope& scope) {
+    auto& db = scope.db();
+    const auto defs = loadDefinitions(db, spec.plural);
+    const auto q = parseListQuery(spec, defs, req, db.engine());
+    std::vector<std::string> header{"id"};
+    for (const auto& f : spec.fields) {
+        if (f.kind == FieldKind::Address)
+            for (const char* part : kAddressParts) header.push_back(f.name + "." + part);
+        else
+            header.push_back(f.name);
+    }
+    for (const auto& d : defs) header.push_back("custom_fields." + d.key);
+
+    std::string out;
+    for (std::size_t i = 0; i < header.size(); ++i) {
+        if (i) out += ',';
+        appendCell(out, header[i]);
+    }
+    out += "\r\n";
+    sdk::Params params;
+    const std::string sql = buildListSql(spec, q, false, params);
+    // The SDK's Response has no streaming body, so the CSV text is built here; rows
+    // themselves are streamed from the database and never held as records.
+    db.stream(sql, params, [&](const sdk::Row& row) {
+        const auto rec = rowToJson(spec, row);
+        appendCell(out, rec["id"].get<std::string>());
+        for (const auto& f : spec.fields) {
+            if (f.kind == FieldKind::Address) {
+                const auto& addr = rec[f.name];
+                for (const char* part : kAddressParts) {
+                    out += ',';
+                    if (addr.is_object() && addr.contains(part)) appendCell(out, cellText(addr[part]));
+                }
+            } else {
+                out += ',';
+                appendCell(out, cellText(rec[f.name]));
+            }
+        }
+        for (const auto& d : defs) {
+            out += ',';
+            if (rec["custom_fields"].contains(d.key)) appendCell(out, cellText(rec["custom_fields"][d.key]));
+        }
+        out += "\r\n";
+        return true;
+    });
+    sdk::Response r;
+    r.headers["Content-Type"] = "text/csv; charset=utf-8";
+    r.headers["Content-Disposition"] = "attachment; filename=\"" + spec.plural + ".csv\"";
+    r.body = std::move(out);
+    return r;
+}
+
+sdk::Response importCsv(const ResourceSpec& spec, const sdk::Request& req, sdk::TenantScope& scope) {
+    bool partial = false;
+    for (const auto& [k, v] : req.query) {
+        if (k == "mode" && (v == "partial" || v == "all"))
+            partial = v == "partial";
+        else
+            throw sdk::ApiError(400, "invalid_query", k + ": not supported here",
+                                {{k, k == "mode" ? "expected mode=all or mode=partial" : "unknown query parameter"}});
+    }
+    if (!validUtf8(req.body)) throw sdk::ApiError(400, "invalid_csv", "the CSV is not valid UTF-8");
+    auto rows = parseCsv(req.body);
+    if (!rows) throw sdk::ApiError(400, "invalid_csv", "the CSV has an unterminated quoted field");
+    if (rows->empty()) throw sdk::ApiError(400, "invalid_csv", "the CSV has no header row");
+
+    auto& db = scope.db();
+    const auto defs = loadDefinitions(db, spec.plural);
+    // Map each header column to a field, an address part or a custom field.
+    const auto& header = rows->front();
+    sdk::Json column_errors = sdk::Json::object();
+    for (const auto& name : header) {
+        bool known = spec.field(name) && spec.field(name)->writable && spec.field(name)->kind != FieldKind::Address;
+        for (const auto& f : spec.fields)
+            if (f.kind == FieldKind::Address)
+                for (const char* part : kAddressParts) known = known || name == f.name + "." + part;
+        for (const auto& d : defs) known = known || name == "custom_fields." + d.key;
+        if (!known) column_errors[name.empty() ? "(empty)" : name] = "unknown column";
+    }
+    if (!column_errors.empty())
+        throw sdk::ApiError(422, "validation_failed", "the CSV header names unknown columns", column_errors);
+
+    sdk::Json errors = sdk::Json::array();
+    std::size_t imported = 0, failed = 0;
+    auto work = [&] {
+        for (std::size_t r = 1; r < rows->size(); ++r) {
+            const auto& cells = (*rows)[r];
+            const int row_number = static_cast<int>(r) + 1;
+            sdk::Json body = sdk::Json::object();
+            sdk::Json row_errors = sdk::Json::object();
+            if (cells.size() != header.size())
+                row_errors["row"] = "has " + std::to_string(cells.size()) + " cells, the header has " +
+                                    std::to_string(header.size());
+            for (std::size_t c = 0; c < cells.size() && c < header.size(); ++c) {
+                const std::string& name = header[c];
+                const std::string& cell = cells[c];
+                if (cell.empty()) continue;
+                const auto dot = name.find('.');
+                if (name.rfind("custom_fields.", 0) == 0) {
+                    const std::string key = name.substr(dot + 1);
+                    for (const auto& d : defs)
+                        if (d.key == key) body["custom_fields"][key] = customValueFromText(d, cell);
+                } else if (dot != std::string::npos) {
+                    body[name.substr(0, dot)][name.substr(dot + 1)] = cell;
+                } else if (spec.field(name)->kind == FieldKind::Tags) {
+                    body[name] = customValueFromText(CustomFieldDef{"", "", CustomType::MultiSelect, {}, ""}, cell);
+                } else {
+                    body[name] = cell;
+                }
+            }
+            if (row_errors.empty()) {
+                try {
+                    createRecord(spec, scope, body, defs);
+                    ++imported;
+                    continue;
+                } catch (const sdk::ApiError& e) {
+                    row_errors = e.fields().empty() ? sdk::Json{{"row", e.message()}} : e.fields();
+                }
+            }
+            ++failed;
+            if (errors.size() < kMaxReportedErrors) errors.push_back({{"row", row_number}, {"fields", row_errors}});
+        }
+        if (failed > 0 && !partial) throw RollbackImport{};
+    };
+    try {
+        db.transaction(work);
+    } catch (const RollbackImport&) {
+        sdk::Json body = {{"error",
+                           {{"code", "validation_failed"},
+                            {"message", std::to_string(failed) + " of " + std::to_string(rows->size() - 1) +
+                                            " rows are not valid; nothing was imported"},
+                            {"rows", errors}}}};
+        return sdk::Response::json(body, 422);
+    }
+    return sdk::Response::json({{"imported", imported}, {"failed", failed}, {"errors", errors}});
+}
+
+}  // namespace tessera::plugins::contacts

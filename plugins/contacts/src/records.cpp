@@ -1,0 +1,282 @@
+#include "records.hpp"
+
+#include <stdexcept>
+
+#include "clock_ids.hpp"
+#include "text.hpp"
+#include "validation.hpp"
+
+namespace tessera::plugins::contacts {
+namespace {
+
+bool isJsonColumn(FieldKind k) { return k == FieldKind::Tags || k == FieldKind::Address; }
+
+// Writable columns in spec order (everything but timestamps).
+std::vector<const FieldSpec*> writableFields(const ResourceSpec& spec) {
+    std::vector<const FieldSpec*> out;
+    for (const auto& f : spec.fields)
+        if (f.writable) out.push_back(&f);
+    return out;
+}
+
+sdk::Value columnValue(const FieldSpec& f, const sdk::Json& record) {
+    const auto& v = record.contains(f.name) ? record[f.name] : sdk::Json();
+    if (v.is_null()) return f.kind == FieldKind::Tags ? sdk::Value("[]") : sdk::Value();
+    if (isJsonColumn(f.kind)) return sdk::Value(v.dump());
+    return sdk::Value(v.get<std::string>());
+}
+
+std::string lowerAscii(std::string s) {
+    for (auto& c : s)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+    return s;
+}
+
+sdk::Value emailKey(const sdk::Json& record) {
+    if (!record.contains("email") || !record["email"].is_string()) return {};
+    return sdk::Value(lowerAscii(record["email"].get<std::string>()));
+}
+
+// The normalised text `q` searches; the company name is matched through a subquery.
+std::string searchText(const sdk::Json& r) {
+    std::string out;
+    for (const char* key : {"name", "email", "phone", "domain"}) {
+        if (!r.contains(key) || !r[key].is_string()) continue;
+        out += searchKey(r[key].get<std::string>());
+        out += " | ";
+    }
+    if (r.contains("phone") && r["phone"].is_string()) out += digitsOnly(r["phone"].get<std::string>());
+    return out;
+}
+
+void checkReferences(const ResourceSpec& spec, sdk::Database& db, const sdk::Json& values, sdk::Json& errors) {
+    for (const auto& f : spec.fields) {
+        if (f.kind != FieldKind::Reference || !values.contains(f.name) || !values[f.name].is_string() ||
+            errors.contains(f.name))
+            continue;
+        if (!db.queryOne("SELECT 1 AS x FROM " + f.references + " WHERE id = ?", {values[f.name].get<std::string>()}))
+            errors[f.name] = "no such " + std::string(f.references == "contacts_companies" ? "company" : "record");
+    }
+}
+
+void checkDuplicate(const ResourceSpec& spec, sdk::Database& db, const sdk::Json& record) {
+    if (!spec.unique_email) return;
+    const auto key = emailKey(record);
+    if (key.isNull()) return;
+    const std::string id = record.value("id", "");
+    if (auto row = db.queryOne("SELECT id FROM " + spec.table + " WHERE email_key = ? AND id <> ?", {key, id}))
+        throw DuplicateEmail((*row)["id"].asText());
+}
+
+}  // namespace
+
+DuplicateEmail::DuplicateEmail(std::string existing_id)
+    : sdk::ApiError(409, "duplicate_email", "a contact with this email already exists",
+                    {{"email", "already used by contact " + existing_id}}),
+      existing_id_(std::move(existing_id)) {}
+
+sdk::Response DuplicateEmail::toResponse() const {
+    sdk::Json body = {{"error",
+                       {{"code", code()}, {"message", message()}, {"fields", fields()}, {"existing_id", existing_id_}}}};
+    return sdk::Response::json(body, status());
+}
+
+void publishEvent(sdk::TenantScope& scope, const std::string& name, sdk::Json payload) {
+    try {
+        scope.events().publish(name, std::move(payload));
+    } catch (const std::logic_error&) {
+        scope.log().warn("event " + name + " not published: the calling plugin's scope does not declare it");
+    }
+}
+
+std::string selectColumns(const ResourceSpec& spec) {
+    std::string cols = "id";
+    for (const auto& f : spec.fields) cols += ", " + f.name;
+    return cols + ", custom_fields, version";
+}
+
+sdk::Json rowToJson(const ResourceSpec& spec, const sdk::Row& row) {
+    sdk::Json j = sdk::Json::object();
+    j["id"] = row["id"].asText();
+    for (const auto& f : spec.fields) {
+        const auto& v = row[f.name];
+        if (isJsonColumn(f.kind)) {
+            auto parsed = v.isNull() ? sdk::Json() : sdk::Json::parse(v.asText(), nullptr, false);
+            if (parsed.is_discarded()) parsed = nullptr;
+            if (f.kind == FieldKind::Tags && !parsed.is_array()) parsed = sdk::Json::array();
+            j[f.name] = std::move(parsed);
+        } else {
+            j[f.name] = v.isNull() ? sdk::Json() : sdk::Json(v.asText());
+        }
+    }
+    auto custom = sdk::Json::parse(row["custom_fields"].asText(), nullptr, false);
+    j["custom_fields"] = custom.is_object() ? custom : sdk::Json::object();
+    j["version"] = row["version"].asInt();
+    return j;
+}
+
+std::optional<sdk::Json> findRecord(sdk::Database& db, const ResourceSpec& spec, const std::string& id) {
+    if (id.empty() || id.size() > 64) return std::nullopt;
+    auto row = db.queryOne("SELECT " + selectColumns(spec) + " FROM " + spec.table + " WHERE id = ?", {id});
+    if (!row) return std::nullopt;
+    return rowToJson(spec, *row);
+}
+
+sdk::Json requireRecord(sdk::Database& db, const ResourceSpec& spec, const std::string& id) {
+    auto r = findRecord(db, spec, id);
+    if (!r) throw sdk::ApiError(404, spec.singular + "_not_found", "no " + spec.singular + " with this id");
+    return *r;
+}
+
+std::string etagOf(const sdk::Json& record) { return "\"" + std::to_string(record["version"].get<std::int64_t>()) + "\""; }
+
+void checkIfMatch(const sdk::Request& req, const sdk::Json& record) {
+    auto h = req.header("If-Match");
+    if (!h) return;
+    const std::string current = etagOf(record);
+    // A list of tags is allowed; weak tags compare by their opaque part.
+    std::size_t pos = 0;
+    const std::string& list = *h;
+    while (pos < list.size()) {
+        auto end = list.find(',', pos);
+        if (end == std::string::npos) end = list.size();
+        std::string tag = list.substr(pos, end - pos);
+        while (!tag.empty() && tag.front() == ' ') tag.erase(0, 1);
+        while (!tag.empty() && tag.back() == ' ') tag.pop_back();
+        if (tag.rfind("W/", 0) == 0) tag.erase(0, 2);
+        if (tag == "*" || tag == current) return;
+        pos = end + 1;
+    }
+    throw sdk::ApiError(412, "precondition_failed",
+                        "it was changed since you read it; fetch it again (current ETag " + current + ")");
+}
+
+sdk::Response recordResponse(const sdk::Json& record, int status) {
+    auto r = sdk::Response::json(record, status);
+    r.headers["ETag"] = etagOf(record);
+    return r;
+}
+
+sdk::Json createRecord(const ResourceSpec& spec, sdk::TenantScope& scope, const sdk::Json& body,
+                       const std::vector<CustomFieldDef>& defs) {
+    auto& db = scope.db();
+    auto in = validateInput(spec, body, defs, true);
+    checkReferences(spec, db, in.values, in.errors);
+    throwIfInvalid(in.errors);
+
+    sdk::Json record = in.values;
+    record["id"] = newId(spec.id_prefix);
+    sdk::Json custom = sdk::Json::object();
+    for (const auto& [k, v] : in.custom.items())
+        if (!v.is_null()) custom[k] = v;
+    checkDuplicate(spec, db, record);
+
+    const std::string now = nowIso();
+    std::string cols = "id", marks = "?";
+    sdk::Params params{record["id"].get<std::string>()};
+    for (const auto* f : writableFields(spec)) {
+        cols += ", " + f->name;
+        marks += ", ?";
+        params.push_back(columnValue(*f, record));
+    }
+    if (spec.unique_email) {
+        cols += ", email_key";
+        marks += ", ?";
+        params.push_back(emailKey(record));
+    }
+    cols += ", custom_fields, search_text, version, created_at, updated_at";
+    marks += ", ?, ?, 1, ?, ?";
+    params.insert(params.end(), {custom.dump(), searchText(record), now, now});
+    try {
+        db.execute("INSERT INTO " + spec.table + " (" + cols + ") VALUES (" + marks + ")", params);
+    } catch (const sdk::UniqueViolation&) {
+        checkDuplicate(spec, db, record);  // lost a race with a concurrent create
+        throw;
+    }
+    auto created = requireRecord(db, spec, record["id"].get<std::string>());
+    publishEvent(scope, spec.singular + ".created", {{"id", created["id"]}, {spec.singular, created}});
+    return created;
+}
+
+sdk::Json updateRecord(const ResourceSpec& spec, sdk::TenantScope& scope, const sdk::Json& current,
+                       const sdk::Json& body, const std::vector<CustomFieldDef>& defs) {
+    auto& db = scope.db();
+    auto in = validateInput(spec, body, defs, false);
+    checkReferences(spec, db, in.values, in.errors);
+    throwIfInvalid(in.errors);
+
+    sdk::Json next = current;
+    sdk::Json changes = sdk::Json::object();
+    for (const auto& [k, v] : in.values.items()) {
+        if (current[k] == v) continue;
+        changes[k] = {{"from", current[k]}, {"to", v}};
+        next[k] = v;
+    }
+    for (const auto& [k, v] : in.custom.items()) {
+        const sdk::Json before = current["custom_fields"].contains(k) ? current["custom_fields"][k] : sdk::Json();
+        if (before == v) continue;
+        changes["custom_fields." + k] = {{"from", before}, {"to", v}};
+        if (v.is_null())
+            next["custom_fields"].erase(k);
+        else
+            next["custom_fields"][k] = v;
+    }
+    if (changes.empty()) return current;
+    if (changes.contains("email")) checkDuplicate(spec, db, next);
+
+    std::string sets;
+    sdk::Params params;
+    for (const auto* f : writableFields(spec)) {
+        sets += f->name + " = ?, ";
+        params.push_back(columnValue(*f, next));
+    }
+    if (spec.unique_email) {
+        sets += "email_key = ?, ";
+        params.push_back(emailKey(next));
+    }
+    sets += "custom_fields = ?, search_text = ?, version = version + 1, updated_at = ?";
+    params.insert(params.end(), {next["custom_fields"].dump(), searchText(next), nowIso(),
+                                 current["id"].get<std::string>(), current["version"].get<std::int64_t>()});
+    std::int64_t n = 0;
+    try {
+        n = db.execute("UPDATE " + spec.table + " SET " + sets + " WHERE id = ? AND version = ?", params);
+    } catch (const sdk::UniqueViolation&) {
+        checkDuplicate(spec, db, next);
+        throw;
+    }
+    if (n == 0)
+        throw sdk::ApiError(412, "precondition_failed", "the " + spec.singular + " was changed concurrently; retry");
+    auto updated = requireRecord(db, spec, current["id"].get<std::string>());
+    publishEvent(scope, spec.singular + ".updated",
+                 {{"id", updated["id"]}, {spec.singular, updated}, {"changes", changes}});
+    return updated;
+}
+
+void deleteRecord(const ResourceSpec& spec, sdk::TenantScope& scope, const sdk::Json& current) {
+    auto& db = scope.db();
+    const std::string id = current["id"].get<std::string>();
+    db.transaction([&] {
+        if (spec.singular == "company") {
+            const auto& contacts = contactSpec();
+            const auto linked = db.query("SELECT " + selectColumns(contacts) + " FROM " + contacts.table +
+                                         " WHERE company_id = ?", {id});
+            db.execute("UPDATE " + contacts.table +
+                           " SET company_id = NULL, version = version + 1, updated_at = ? WHERE company_id = ?",
+                       {nowIso(), id});
+            for (const auto& row : linked) {
+                auto before = rowToJson(contacts, row);
+                auto after = requireRecord(db, contacts, before["id"].get<std::string>());
+                publishEvent(scope, "contact.updated",
+                             {{"id", after["id"]},
+                              {"contact", after},
+                              {"changes", {{"company_id", {{"from", id}, {"to", nullptr}}}}}});
+            }
+        }
+        db.execute("DELETE FROM contacts_activities WHERE subject_type = ? AND subject_id = ?", {spec.singular, id});
+        if (db.execute("DELETE FROM " + spec.table + " WHERE id = ? AND version = ?", {id, current["version"].get<std::int64_t>()}) == 0)
+            throw sdk::ApiError(412, "precondition_failed", "the " + spec.singular + " was changed concurrently; retry");
+    });
+    publishEvent(scope, spec.singular + ".deleted", {{"id", id}, {spec.singular, current}});
+}
+
+}  // namespace tessera::plugins::contacts

@@ -1,0 +1,73 @@
+#pragma once
+/// Storage of contacts and companies: reading rows into their JSON form and the write
+/// paths (create, update, delete) shared by the REST routes, the CSV import and the
+/// contacts service, so every entry point enforces the same rules and publishes the
+/// same events.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <tessera/sdk.hpp>
+
+#include "custom_fields.hpp"
+#include "resource.hpp"
+
+namespace tessera::plugins::contacts {
+
+/// 409 for a contact whose email is already used; carries the existing contact's id so
+/// the response (and integrations) can point at it.
+class DuplicateEmail : public sdk::ApiError {
+public:
+    explicit DuplicateEmail(std::string existing_id);
+    const std::string& existingId() const { return existing_id_; }
+    /// The 409 body: the uniform error plus "existing_id".
+    sdk::Response toResponse() const;
+
+private:
+    std::string existing_id_;
+};
+
+/// Column list for SELECTs producing rowToJson() input.
+std::string selectColumns(const ResourceSpec& spec);
+
+/// The API representation of one row selected with selectColumns().
+sdk::Json rowToJson(const ResourceSpec& spec, const sdk::Row& row);
+
+/// The record with `id`, or nullopt.
+std::optional<sdk::Json> findRecord(sdk::Database& db, const ResourceSpec& spec, const std::string& id);
+
+/// The record with `id`; throws 404 "<singular>_not_found" otherwise.
+sdk::Json requireRecord(sdk::Database& db, const ResourceSpec& spec, const std::string& id);
+
+/// The strong ETag of a record's current version, e.g. "\"3\"".
+std::string etagOf(const sdk::Json& record);
+
+/// Throws 412 precondition_failed when the request has an If-Match that does not
+/// match `record`'s ETag ("*" matches any existing record).
+void checkIfMatch(const sdk::Request& req, const sdk::Json& record);
+
+/// A JSON response for `record` with its ETag header.
+sdk::Response recordResponse(const sdk::Json& record, int status = 200);
+
+/// Validates `body` and inserts a new record; publishes "<singular>.created".
+/// Throws ApiError 422 (every problem at once) or DuplicateEmail.
+sdk::Json createRecord(const ResourceSpec& spec, sdk::TenantScope& scope, const sdk::Json& body,
+                       const std::vector<CustomFieldDef>& defs);
+
+/// Applies the fields present in `body` to `current` and publishes "<singular>.updated"
+/// with the changed fields. Unchanged records are returned as they are (no new version).
+/// Throws 412 if the row changed since `current` was read.
+sdk::Json updateRecord(const ResourceSpec& spec, sdk::TenantScope& scope, const sdk::Json& current,
+                       const sdk::Json& body, const std::vector<CustomFieldDef>& defs);
+
+/// Deletes `current` with its notes and activities; deleting a company first unlinks its
+/// contacts (each gets a contact.updated). Publishes "<singular>.deleted".
+void deleteRecord(const ResourceSpec& spec, sdk::TenantScope& scope, const sdk::Json& current);
+
+/// Publishes an event, tolerating scopes of other plugins (the contacts service runs in
+/// its caller's scope, where contacts' events are not declared): such events are
+/// logged and dropped rather than failing the caller.
+void publishEvent(sdk::TenantScope& scope, const std::string& name, sdk::Json payload);
+
+}  // namespace tessera::plugins::contacts

@@ -1,0 +1,55 @@
+#pragma once
+/// The shape of the two collections, contacts and companies, described as data so that
+/// one set of CRUD, list, validation and CSV code serves both.
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tessera::plugins::contacts {
+
+/// How a built-in field is validated, stored and filtered.
+enum class FieldKind {
+    Text,       ///< String column.
+    Email,      ///< String column, validated; eq/in/ne filters are case-insensitive.
+    Reference,  ///< Id of a row in `references` (company_id).
+    Tags,       ///< JSON array of strings in a text column; filter op: contains.
+    Address,    ///< JSON object of string parts in a text column; not filterable.
+    Timestamp,  ///< Read-only ISO 8601 text.
+};
+
+struct FieldSpec {
+    std::string name;
+    FieldKind kind = FieldKind::Text;
+    std::size_t max_length = 200;  ///< In characters; for Tags, per tag.
+    bool required = false;         ///< Must be present and non-null on create.
+    bool writable = true;
+    bool sortable = false;
+    std::string references;        ///< Table a Reference points to.
+};
+
+struct ResourceSpec {
+    std::string singular;   ///< "contact": event prefix and error codes (contact_not_found).
+    std::string plural;     ///< "contacts": collection path segment and custom field entity.
+    std::string table;
+    std::string id_prefix;  ///< "ct_"
+    std::vector<FieldSpec> fields;
+    bool unique_email = false;      ///< Duplicate guard on `email` (email_key column).
+    bool search_company = false;    ///< `q` also matches the linked company's name.
+
+    const FieldSpec* field(std::string_view name) const {
+        for (const auto& f : fields)
+            if (f.name == name) return &f;
+        return nullptr;
+    }
+};
+
+const ResourceSpec& contactSpec();
+const ResourceSpec& companySpec();
+
+/// Largest accepted values, shared by validation and the docs.
+inline constexpr std::size_t kMaxTags = 50;
+inline constexpr std::size_t kMaxNotesLength = 10000;
+
+}  // namespace tessera::plugins::contacts

@@ -1,0 +1,65 @@
+# tessera_add_plugin(<id> [SOURCES files...])
+#
+# Builds plugins/<id>/ (or any folder holding plugin.json, src/, migrations/) into
+# <TESSERA_PLUGIN_OUTPUT_DIR>/<id>/<id>.so next to a copy of its manifest and locales.
+# Migrations in migrations/NNNN_name[.sqlite|.postgres].sql are embedded into the
+# library; the plugin passes tessera::sdk::embeddedMigrations() to the registrar.
+#
+# tessera_embed_migrations(<out_var> <dir> <function>) generates the C++ source that
+# defines `std::vector<tessera::sdk::Migration> <function>()` from <dir>.
+
+# Functions are global but variables are not: keep the path where every directory sees it.
+set(_TESSERA_HELPERS_DIR "${CMAKE_CURRENT_LIST_DIR}" CACHE INTERNAL "")
+
+function(tessera_embed_migrations out_var dir function)
+  file(GLOB _sql CONFIGURE_DEPENDS "${dir}/*.sql")
+  string(MAKE_C_IDENTIFIER "${function}" _stem)
+  set(_out "${CMAKE_CURRENT_BINARY_DIR}/${_stem}_embedded.cpp")
+  add_custom_command(
+    OUTPUT "${_out}"
+    COMMAND "${CMAKE_COMMAND}" "-DDIR=${dir}" "-DOUTPUT=${_out}" "-DFUNCTION=${function}"
+            -P "${_TESSERA_HELPERS_DIR}/EmbedMigrations.cmake"
+    DEPENDS ${_sql} "${_TESSERA_HELPERS_DIR}/EmbedMigrations.cmake"
+    COMMENT "Embedding migrations from ${dir}"
+    VERBATIM)
+  set(${out_var} "${_out}" PARENT_SCOPE)
+endfunction()
+
+function(tessera_add_plugin id)
+  cmake_parse_arguments(ARG "" "" "SOURCES" ${ARGN})
+  if(NOT id MATCHES "^[a-z][a-z0-9_]*$")
+    message(FATAL_ERROR "plugin id '${id}' must be snake_case")
+  endif()
+  set(_manifest "${CMAKE_CURRENT_SOURCE_DIR}/plugin.json")
+  if(NOT EXISTS "${_manifest}")
+    message(FATAL_ERROR "plugin '${id}': ${_manifest} is missing")
+  endif()
+  if(NOT ARG_SOURCES)
+    file(GLOB ARG_SOURCES CONFIGURE_DEPENDS "${CMAKE_CURRENT_SOURCE_DIR}/src/*.cpp")
+  endif()
+  tessera_embed_migrations(_migrations "${CMAKE_CURRENT_SOURCE_DIR}/migrations"
+                           "tessera::sdk::embeddedMigrations")
+
+  if(NOT TESSERA_PLUGIN_OUTPUT_DIR)
+    set(TESSERA_PLUGIN_OUTPUT_DIR "${CMAKE_BINARY_DIR}/plugins")
+  endif()
+  set(_out "${TESSERA_PLUGIN_OUTPUT_DIR}/${id}")
+
+  add_library(${id} MODULE ${ARG_SOURCES} "${_migrations}")
+  target_link_libraries(${id} PRIVATE Tessera::sdk)
+  target_include_directories(${id} PRIVATE "${CMAKE_CURRENT_SOURCE_DIR}/src")
+  set_target_properties(${id} PROPERTIES
+    PREFIX "" OUTPUT_NAME "${id}"
+    LIBRARY_OUTPUT_DIRECTORY "${_out}"
+    CXX_VISIBILITY_PRESET hidden
+    VISIBILITY_INLINES_HIDDEN ON)
+  # The manifest and locales travel with the library; the loader reads them from there.
+  add_custom_command(TARGET ${id} POST_BUILD
+    COMMAND "${CMAKE_COMMAND}" -E copy_if_different "${_manifest}" "${_out}/plugin.json"
+    VERBATIM)
+  if(EXISTS "${CMAKE_CURRENT_SOURCE_DIR}/locales")
+    add_custom_command(TARGET ${id} POST_BUILD
+      COMMAND "${CMAKE_COMMAND}" -E copy_directory "${CMAKE_CURRENT_SOURCE_DIR}/locales" "${_out}/locales"
+      VERBATIM)
+  endif()
+endfunction()

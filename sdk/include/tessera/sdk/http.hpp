@@ -1,0 +1,161 @@
+#pragma once
+/// HTTP value types seen by plugin handlers. They carry no server types: a handler can be
+/// called from a unit test with a hand-built Request.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+#include <tessera/sdk/version.hpp>
+
+namespace tessera::sdk {
+
+using Json = nlohmann::json;
+
+enum class Method { Get, Post, Put, Patch, Delete, Head, Options };
+
+/// "GET", "POST", ... for a Method.
+inline const char* methodName(Method m) {
+    switch (m) {
+        case Method::Get: return "GET";
+        case Method::Post: return "POST";
+        case Method::Put: return "PUT";
+        case Method::Patch: return "PATCH";
+        case Method::Delete: return "DELETE";
+        case Method::Head: return "HEAD";
+        case Method::Options: return "OPTIONS";
+    }
+    return "?";
+}
+
+/// The tenant a request or job runs for. Resolved by the host; a plugin never chooses it.
+struct TenantInfo {
+    std::int64_t id = 0;
+    std::string slug;
+    std::string name;
+};
+
+/// Who is calling. Empty `id` means anonymous (only possible on public routes).
+struct Principal {
+    std::string id;
+    std::string kind;  ///< "user", "token", "system" or "" (anonymous).
+    std::string display_name;
+    bool anonymous() const { return id.empty(); }
+};
+
+/// Case-insensitive ordering so header lookups ignore case, as HTTP requires.
+struct CaseInsensitiveLess {
+    bool operator()(std::string_view a, std::string_view b) const {
+        const auto n = a.size() < b.size() ? a.size() : b.size();
+        for (std::size_t i = 0; i < n; ++i) {
+            const auto ca = static_cast<unsigned char>(a[i] | 0x20);
+            const auto cb = static_cast<unsigned char>(b[i] | 0x20);
+            if (ca != cb) return ca < cb;
+        }
+        return a.size() < b.size();
+    }
+    using is_transparent = void;
+};
+
+using Headers = std::map<std::string, std::string, CaseInsensitiveLess>;
+
+/// An incoming request, after the host has resolved its route and tenant.
+/// Immutable for the handler; valid for the duration of the handler call.
+struct Request {
+    Method method = Method::Get;
+    std::string path;                                   ///< Decoded path, without query string.
+    std::map<std::string, std::string> path_params;     ///< Values of `{name}` segments.
+    std::map<std::string, std::string> query;           ///< Decoded query parameters.
+    Headers headers;
+    std::string body;
+    TenantInfo tenant;
+    Principal principal;
+    std::string request_id;
+    std::string client_address;
+
+    /// Path parameter by name; empty string if the route has no such parameter.
+    const std::string& param(const std::string& name) const {
+        static const std::string empty;
+        auto it = path_params.find(name);
+        return it == path_params.end() ? empty : it->second;
+    }
+    std::optional<std::string> queryParam(const std::string& name) const {
+        auto it = query.find(name);
+        if (it == query.end()) return std::nullopt;
+        return it->second;
+    }
+    std::optional<std::string> header(std::string_view name) const {
+        auto it = headers.find(name);
+        if (it == headers.end()) return std::nullopt;
+        return it->second;
+    }
+};
+
+/// A response built by a handler. The host adds X-Request-Id and serialises the body.
+struct Response {
+    int status = 200;
+    Headers headers;
+    std::string body;  ///< Already serialised; Content-Type says what it is.
+
+    /// A JSON response. `status` defaults to 200.
+    static Response json(const Json& value, int status = 200) {
+        Response r;
+        r.status = status;
+        r.headers["Content-Type"] = "application/json";
+        r.body = value.dump(-1, ' ', false, Json::error_handler_t::replace);
+        return r;
+    }
+    /// An empty response (204 by default).
+    static Response empty(int status = 204) {
+        Response r;
+        r.status = status;
+        return r;
+    }
+    /// The uniform error body: {"error":{"code","message","fields"}}. The host adds
+    /// "request_id". `fields` maps a field name to what is wrong with it.
+    static Response error(int status, std::string code, std::string message,
+                          const Json& fields = Json::object()) {
+        Json body = {{"error", {{"code", std::move(code)}, {"message", std::move(message)}}}};
+        if (!fields.empty()) body["error"]["fields"] = fields;
+        return json(body, status);
+    }
+};
+
+/// An expected failure a handler may throw instead of building an error Response;
+/// the host turns it into Response::error(status, code, message, fields). Anything
+/// else a handler throws is a bug: the client sees a 500 with a request id, never
+/// the exception's text.
+class TESSERA_API ApiError : public std::exception {
+public:
+    ApiError(int status, std::string code, std::string message, Json fields = Json::object())
+        : status_(status), code_(std::move(code)), message_(std::move(message)),
+          fields_(std::move(fields)) {}
+    const char* what() const noexcept override { return message_.c_str(); }
+    int status() const { return status_; }
+    const std::string& code() const { return code_; }
+    const std::string& message() const { return message_; }
+    const Json& fields() const { return fields_; }
+    Response toResponse() const { return Response::error(status_, code_, message_, fields_); }
+
+private:
+    int status_;
+    std::string code_;
+    std::string message_;
+    Json fields_;
+};
+
+/// Parses the request body as a JSON object. Throws ApiError 400 "invalid_json" when
+/// the body is not valid JSON or not an object, so handlers need no parsing code.
+inline Json parseJsonObject(const Request& request) {
+    Json body = Json::parse(request.body, nullptr, false);
+    if (body.is_discarded())
+        throw ApiError(400, "invalid_json", "the request body is not valid JSON");
+    if (!body.is_object())
+        throw ApiError(400, "invalid_json", "the request body must be a JSON object");
+    return body;
+}
+
+}  // namespace tessera::sdk

@@ -1,0 +1,88 @@
+#pragma once
+/// The Registrar: the one place a plugin declares its whole surface.
+///
+/// Plugin::declare(Registrar&) is called once at load. The registrar is owned by the
+/// host and transactional: it records every declaration, refuses duplicates and
+/// conflicts by throwing RegistrationError, and the host commits all of a plugin's
+/// declarations together only when declare() returns. If declare() throws, nothing of
+/// the plugin stays registered.
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <typeinfo>
+#include <vector>
+
+#include <tessera/sdk/events.hpp>
+#include <tessera/sdk/http.hpp>
+#include <tessera/sdk/scope.hpp>
+
+namespace tessera::sdk {
+
+/// Handles one request. Runs on a host worker thread (never the network thread); may
+/// block on the database. Return a Response, or throw ApiError for expected failures.
+using Handler = std::function<Response(const Request&, TenantScope&)>;
+
+/// Handles one delivered event in the event's tenant scope.
+using EventHandler = std::function<void(const Event&, TenantScope&)>;
+
+struct Route {
+    Method method = Method::Get;
+    /// Path pattern, e.g. "/api/v1/contacts/{id}". Segments in braces bind path params.
+    std::string path;
+    /// Permission the caller needs; must be declared with Registrar::permission().
+    /// Ignored when `is_public` is true.
+    std::string permission;
+    Handler handler;
+    /// A public route needs no identity (web form submissions, public assets).
+    bool is_public = false;
+};
+
+/// One schema step for this plugin's tables, applied per tenant in order of `number`.
+/// Produced at build time from plugins/<id>/migrations/ by tessera_add_plugin(); a
+/// plugin normally passes embeddedMigrations() unchanged.
+struct Migration {
+    int number = 0;
+    std::string name;          ///< e.g. "create_contacts" (from 0001_create_contacts.sql).
+    std::string sqlite_sql;    ///< Script for SQLite.
+    std::string postgres_sql;  ///< Script for PostgreSQL (same text unless the folder has a .postgres.sql).
+};
+
+/// Thrown by the registrar on a refused declaration; the message names the conflict.
+class TESSERA_API RegistrationError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+class Registrar {
+public:
+    virtual ~Registrar() = default;
+
+    /// Adds schema steps. Numbers must be unique and positive.
+    virtual void migrations(const std::vector<Migration>& steps) = 0;
+    /// Declares a permission string ("contacts.read") with a one-line description.
+    virtual void permission(const std::string& name, const std::string& description) = 0;
+    /// Adds a route. Refused if another route (of any plugin) has the same method and
+    /// an overlapping pattern, or if the permission was never declared.
+    virtual void route(Route route) = 0;
+    /// Declares an event this plugin may publish.
+    virtual void publishes(const std::string& event) = 0;
+    /// Subscribes to an event of any plugin (delivered only for tenants where this
+    /// plugin is enabled).
+    virtual void subscribe(const std::string& event, EventHandler handler) = 0;
+
+    /// Offers a service to other plugins. `I` declares `static constexpr const char*
+    /// kServiceName`; the object must stay valid until the plugin's stop().
+    template <class I>
+    void provide(std::shared_ptr<I> service) {
+        provideService(I::kServiceName, typeid(I).name(), std::static_pointer_cast<void>(service));
+    }
+
+protected:
+    virtual void provideService(const std::string& name, const char* type_name,
+                                std::shared_ptr<void> service) = 0;
+};
+
+}  // namespace tessera::sdk

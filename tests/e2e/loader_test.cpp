@@ -1,0 +1,91 @@
+// The loader against real fixture libraries: each bad plugin is refused with one line
+// saying why, and the host keeps serving the good ones.
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "e2e_util.hpp"
+
+using namespace tessera::test;
+
+namespace {
+
+const std::vector<std::string> kAllCases = {"good", "dependent", "wrong_abi", "bad_manifest", "throws_declare",
+                                            "throws_start", "missing_dep", "cycle_a", "cycle_b", "overlap", "old_sdk"};
+
+std::map<std::string, Json> pluginStates(TestHost& host) {
+    auto r = host.cli({"plugins", "--json"});
+    EXPECT_EQ(r.exit_code, 0) << r.out;
+    const auto start = r.out.find('[');
+    auto list = Json::parse(r.out.substr(start == std::string::npos ? 0 : start), nullptr, false);
+    std::map<std::string, Json> out;
+    if (!list.is_array()) {
+        ADD_FAILURE() << r.out;
+        return out;
+    }
+    for (auto& p : list) out[p["id"].get<std::string>()] = p;
+    return out;
+}
+
+}  // namespace
+
+TEST(Loader, RefusesEachBadFixtureWithItsReason) {
+    TestHost host(fixtureDirs(kAllCases));
+    auto s = pluginStates(host);
+    auto expectRefused = [&](const std::string& id, const std::string& fragment) {
+        ASSERT_TRUE(s.count(id)) << id << " not listed";
+        EXPECT_EQ(s[id]["state"], "refused") << id;
+        EXPECT_NE(s[id]["reason"].get<std::string>().find(fragment), std::string::npos)
+            << id << ": " << s[id]["reason"];
+    };
+    EXPECT_EQ(s["fixture_good"]["state"], "active");
+    EXPECT_EQ(s["fixture_dependent"]["state"], "active");
+    // start() only runs when serving; the CLI declares but does not start.
+    EXPECT_EQ(s["fixture_throws_start"]["state"], "active");
+    expectRefused("fixture_wrong_abi", "built for plugin ABI 999, this host speaks ABI 1");
+    expectRefused("fixture_bad_manifest", "plugin.json: field 'version' must be semver");
+    expectRefused("fixture_throws_declare", "declare() failed: declare exploded on purpose");
+    expectRefused("fixture_missing_dep", "depends on 'fixture_nonexistent', which is not installed");
+    expectRefused("fixture_cycle_a", "dependency cycle");
+    expectRefused("fixture_cycle_b", "dependency cycle");
+    expectRefused("fixture_overlap", "overlaps GET /api/v1/fixture/items/{id} of plugin 'fixture_good'");
+    expectRefused("fixture_old_sdk", "needs SDK >=2.0.0 <3.0.0, this host provides 1.0.0");
+}
+
+TEST(Loader, RefusesAnIdLoadedTwice) {
+    TestHost host(fixtureDirs({"good", "good"}));
+    auto r = host.cli({"plugins"});
+    EXPECT_NE(r.out.find("is already loaded from"), std::string::npos) << r.out;
+}
+
+TEST(Loader, ServesGoodPluginsAndNothingOfRefusedOnes) {
+    TestHost host(fixtureDirs(kAllCases));
+    host.createTenant("acme");
+    ASSERT_TRUE(host.start()) << host.log();
+    EXPECT_EQ(host.get("/api/v1/fixture/items", "acme").status, 200);
+    // declare() registered this route before throwing; none of it may remain.
+    EXPECT_EQ(host.get("/api/v1/throws-declare", "acme").status, 404);
+    // start() threw: unloaded, its routes gone.
+    EXPECT_EQ(host.get("/api/v1/throws-start", "acme").status, 404);
+    EXPECT_NE(host.log().find("fixture_throws_start refused: start() failed: start exploded on purpose"), std::string::npos)
+        << host.log();
+    EXPECT_EQ(host.get("/api/v1/missing_dep", "acme").status, 404);
+    EXPECT_EQ(host.get("/api/v1/dependent/greet", "acme").json()["greeting"], "hello dependent from acme");
+    EXPECT_EQ(host.stop(), 0);
+}
+
+TEST(Loader, ARequiredPluginThatFailsStopsTheHost) {
+    TestHost host(fixtureDirs({"good", "throws_declare"}));
+    host.setEnv("TESSERA_REQUIRED_PLUGINS", "fixture_throws_declare");
+    auto r = host.cli({"plugins"});
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_NE(r.out.find("required plugin 'fixture_throws_declare' was refused: declare() failed"), std::string::npos) << r.out;
+    EXPECT_FALSE(host.start());
+    EXPECT_NE(host.log().find("required plugin 'fixture_throws_declare'"), std::string::npos) << host.log();
+
+    TestHost starting(fixtureDirs({"good", "throws_start"}));
+    starting.setEnv("TESSERA_REQUIRED_PLUGINS", "fixture_throws_start");
+    EXPECT_FALSE(starting.start());
+    EXPECT_NE(starting.log().find("required plugin 'fixture_throws_start' was refused: start() failed"), std::string::npos)
+        << starting.log();
+}

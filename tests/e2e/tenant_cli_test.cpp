@@ -1,0 +1,86 @@
+// The tenant and migration commands of the CLI, as an operator uses them.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "e2e_util.hpp"
+
+using namespace tessera::test;
+
+TEST(TenantCli, CreateListDisableDelete) {
+    TestHost host(fixtureDirs({"good"}));
+    auto created = host.cli({"tenant", "create", "acme", "--name", "ACME Ltd"});
+    ASSERT_EQ(created.exit_code, 0) << created.out;
+    EXPECT_NE(created.out.find("created tenant acme (ACME Ltd) with plugins: fixture_good"), std::string::npos) << created.out;
+
+    auto dup = host.cli({"tenant", "create", "acme"});
+    EXPECT_EQ(dup.exit_code, 1);
+    EXPECT_NE(dup.out.find("tenant 'acme' already exists"), std::string::npos) << dup.out;
+
+    for (const std::string bad : {"A", "acme-", "acme_corp", "a", "../etc", "x'; DROP TABLE tenants;--"}) {
+        auto r = host.cli({"tenant", "create", bad});
+        EXPECT_EQ(r.exit_code, 1) << bad;
+        EXPECT_NE(r.out.find("is invalid"), std::string::npos) << r.out;
+    }
+
+    auto list = host.cli({"tenant", "list", "--json"});
+    auto j = Json::parse(list.out.substr(list.out.find('[')), nullptr, false);
+    ASSERT_TRUE(j.is_array()) << list.out;
+    ASSERT_EQ(j.size(), 1u);
+    EXPECT_EQ(j[0]["slug"], "acme");
+    EXPECT_EQ(j[0]["status"], "active");
+
+    EXPECT_EQ(host.cli({"tenant", "disable", "acme"}).exit_code, 0);
+    EXPECT_NE(host.cli({"tenant", "list"}).out.find("disabled"), std::string::npos);
+    EXPECT_EQ(host.cli({"tenant", "disable", "nobody"}).exit_code, 1);
+
+    auto unconfirmed = host.cli({"tenant", "delete", "acme"});
+    EXPECT_EQ(unconfirmed.exit_code, 2);
+    EXPECT_NE(unconfirmed.out.find("without --yes"), std::string::npos);
+    EXPECT_EQ(host.cli({"tenant", "delete", "acme", "--yes"}).exit_code, 0);
+    EXPECT_EQ(host.cli({"tenant", "list", "--json"}).out.find("acme"), std::string::npos);
+    if (!host.onPostgres()) EXPECT_FALSE(std::filesystem::exists(host.dataDir() + "/tenants/acme.db"));
+    // The slug can be reused: nothing of the old tenant is left.
+    EXPECT_EQ(host.cli({"tenant", "create", "acme"}).exit_code, 0);
+}
+
+TEST(TenantCli, MigrateReportsStatusForEveryTenant) {
+    TestHost host(fixtureDirs({"good"}));
+    host.createTenant("one");
+    host.createTenant("two");
+    auto status = host.cli({"migrate", "--status"});
+    EXPECT_EQ(status.exit_code, 0) << status.out;
+    EXPECT_NE(status.out.find("one"), std::string::npos);
+    EXPECT_NE(status.out.find("0001_create_items"), std::string::npos) << status.out;
+    EXPECT_NE(status.out.find("2 tenants, 0 pending migrations"), std::string::npos) << status.out;
+    auto run = host.cli({"migrate"});
+    EXPECT_EQ(run.exit_code, 0);
+    EXPECT_NE(run.out.find("2 tenants, 0 migrations applied, 0 tenants failed"), std::string::npos) << run.out;
+}
+
+TEST(TenantCli, PluginCommandsNameWhatIsWrong) {
+    TestHost host(fixtureDirs({"good"}));
+    host.createTenant("acme");
+    auto unknown = host.cli({"plugin", "enable", "nonexistent", "--tenant", "acme"});
+    EXPECT_EQ(unknown.exit_code, 1);
+    EXPECT_NE(unknown.out.find("no plugin 'nonexistent' is installed"), std::string::npos) << unknown.out;
+    auto no_tenant = host.cli({"plugin", "enable", "fixture_good", "--tenant", "ghost"});
+    EXPECT_EQ(no_tenant.exit_code, 1);
+    EXPECT_NE(no_tenant.out.find("no tenant 'ghost'"), std::string::npos) << no_tenant.out;
+    auto usage = host.cli({"plugin", "enable", "fixture_good"});
+    EXPECT_EQ(usage.exit_code, 2);
+    EXPECT_NE(usage.out.find("--tenant"), std::string::npos) << usage.out;
+}
+
+TEST(TenantCli, BadConfigurationIsReportedNotCrashedOn) {
+    TestHost host(fixtureDirs({"good"}));
+    host.setEnv("TESSERA_DATABASE_URL", "mysql://nope");
+    auto r = host.cli({"tenant", "list"});
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_NE(r.out.find("must start with sqlite:// or postgres://"), std::string::npos) << r.out;
+    host.setEnv("TESSERA_DATABASE_URL", "");
+    host.setEnv("TESSERA_WORKERS", "many");
+    auto w = host.cli({"tenant", "list"});
+    EXPECT_EQ(w.exit_code, 1);
+    EXPECT_NE(w.out.find("TESSERA_WORKERS"), std::string::npos) << w.out;
+}

@@ -1,0 +1,14 @@
+#include <tessera/sdk.hpp>
+
+namespace sdk = tessera::sdk;
+
+class OutOfTreePlugin : public sdk::Plugin {
+public:
+    void declare(sdk::Registrar& r) override {
+        r.permission("out_of_tree.read", "Say hello");
+        r.route({sdk::Method::Get, "/api/v1/out-of-tree/hello", "out_of_tree.read",
+                 [](const sdk::Request&, sdk::TenantScope& s) { return sdk::Response::json({{"hello", s.tenant().slug}}); }});
+    }
+};
+
+TESSERA_PLUGIN(OutOfTreePlugin, "out_of_tree", "1.0.0")

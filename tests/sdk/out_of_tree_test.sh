@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs the SDK into a temporary prefix, builds a plugin outside this tree against
+# it with find_package(TesseraSDK), and checks that the host loads it and serves it.
+set -euo pipefail
+src=$1 build=$2 tessera=$3
+work=$(mktemp -d)
+trap 'kill "${pid:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
+cmake --install "$build" --component sdk --prefix "$work/prefix" >/dev/null
+cmake -S "$src/tests/sdk/out_of_tree_plugin" -B "$work/build" -G Ninja \
+  -DCMAKE_PREFIX_PATH="$work/prefix" -DTESSERA_PLUGIN_OUTPUT_DIR="$work/plugins" >/dev/null
+cmake --build "$work/build" >/dev/null
+export TESSERA_DATA_DIR="$work/data" TESSERA_PLUGIN_DIR="$work/plugins" TESSERA_DATABASE_URL="sqlite://$work/data"
+"$tessera" plugins | tee "$work/plugins.txt"
+grep -Eq '^out_of_tree +1\.0\.0 +active' "$work/plugins.txt"
+"$tessera" tenant create acme >/dev/null
+TESSERA_LISTEN=127.0.0.1:0 "$tessera" serve >"$work/serve.log" 2>&1 &
+pid=$!
+for _ in $(seq 100); do
+  port=$(sed -n 's/.*listening on http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$work/serve.log")
+  [ -n "$port" ] && break
+  sleep 0.1
+done
+[ -n "$port" ] || { cat "$work/serve.log"; exit 1; }
+reply=$(curl -s -H 'X-Tenant: acme' "http://127.0.0.1:$port/api/v1/out-of-tree/hello")
+echo "$reply"
+[ "$reply" = '{"hello":"acme"}' ]
+kill -TERM "$pid"
+wait "$pid"
+echo "out-of-tree plugin built against the installed SDK and served"

@@ -1,0 +1,304 @@
+#include "test_host.hpp"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+#include <gtest/gtest.h>
+#include <libpq-fe.h>
+
+namespace tessera::test {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string lower(std::string s) {
+    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+HttpResult parseResponse(const std::string& raw) {
+    HttpResult r;
+    const auto header_end = raw.find("\r\n\r\n");
+    if (raw.rfind("HTTP/1.", 0) != 0 || header_end == std::string::npos) {
+        r.status = 0;
+        r.body = raw;
+        return r;
+    }
+    std::istringstream head(raw.substr(0, header_end));
+    std::string line;
+    std::getline(head, line);
+    r.status = std::atoi(line.substr(9, 3).c_str());
+    while (std::getline(head, line)) {
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        const auto colon = line.find(':');
+        if (colon == std::string::npos) continue;
+        std::string value = line.substr(colon + 1);
+        while (!value.empty() && value.front() == ' ') value.erase(0, 1);
+        r.headers[lower(line.substr(0, colon))] = value;
+    }
+    r.body = raw.substr(header_end + 4);
+    if (auto it = r.headers.find("content-length"); it != r.headers.end()) {
+        const auto n = static_cast<std::size_t>(std::atoll(it->second.c_str()));
+        if (r.body.size() > n) r.body.resize(n);
+    }
+    return r;
+}
+
+int connectTo(int port) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) throw std::runtime_error("socket() failed");
+    timeval tv{30, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<uint16_t>(port));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+        ::close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+// Reads until the peer closes or a complete response (by Content-Length) has arrived.
+std::string readResponse(int fd) {
+    std::string raw;
+    char buf[65536];
+    for (;;) {
+        const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+        if (n <= 0) break;
+        raw.append(buf, static_cast<std::size_t>(n));
+        const auto header_end = raw.find("\r\n\r\n");
+        if (header_end == std::string::npos) continue;
+        static const std::regex cl("\r\n[Cc]ontent-[Ll]ength: *([0-9]+)");
+        std::smatch m;
+        const std::string head = raw.substr(0, header_end + 2);
+        if (std::regex_search(head, m, cl) && raw.size() >= header_end + 4 + std::stoull(m[1])) break;
+    }
+    return raw;
+}
+
+std::string envOr(const char* name, const std::string& fallback) {
+    const char* v = std::getenv(name);
+    return v && *v ? v : fallback;
+}
+
+void pgExec(const std::string& url, const std::string& sql) {
+    PGconn* conn = PQconnectdb(url.c_str());
+    if (PQstatus(conn) != CONNECTION_OK) {
+        std::string msg = PQerrorMessage(conn);
+        PQfinish(conn);
+        throw std::runtime_error("cannot connect to " + url + ": " + msg);
+    }
+    PGresult* res = PQexec(conn, sql.c_str());
+    const bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+    std::string msg = PQresultErrorMessage(res);
+    PQclear(res);
+    PQfinish(conn);
+    if (!ok) throw std::runtime_error(sql + ": " + msg);
+}
+
+std::atomic<int> counter{0};
+
+}  // namespace
+
+HttpResult httpRaw(int port, const std::string& raw) {
+    const int fd = connectTo(port);
+    if (fd < 0) return HttpResult{};
+    ::send(fd, raw.data(), raw.size(), MSG_NOSIGNAL);
+    std::string reply = readResponse(fd);
+    ::close(fd);
+    return parseResponse(reply);
+}
+
+HttpResult httpRequest(int port, const std::string& method, const std::string& target,
+                       const std::map<std::string, std::string>& headers, const std::string& body) {
+    std::string raw = method + " " + target + " HTTP/1.1\r\n";
+    bool has_host = false;
+    for (const auto& [k, v] : headers) {
+        raw += k + ": " + v + "\r\n";
+        has_host = has_host || lower(k) == "host";
+    }
+    if (!has_host) raw += "Host: 127.0.0.1\r\n";
+    if (!body.empty() || method == "POST" || method == "PUT" || method == "PATCH")
+        raw += "Content-Length: " + std::to_string(body.size()) + "\r\n";
+    raw += "Connection: close\r\n\r\n" + body;
+    return httpRaw(port, raw);
+}
+
+std::string TestHost::binary() { return TESSERA_TEST_BINARY; }
+std::string TestHost::buildPluginDir() { return TESSERA_TEST_PLUGIN_DIR; }
+std::string TestHost::sourceDir() { return TESSERA_TEST_SOURCE_DIR; }
+
+TestHost::TestHost(std::string plugin_dir) : plugin_dir_(plugin_dir.empty() ? buildPluginDir() : std::move(plugin_dir)) {
+    std::string tmpl = (fs::temp_directory_path() / "tessera-test-XXXXXX").string();
+    if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
+    data_dir_ = tmpl;
+    log_file_ = data_dir_ + "/server.log";
+    const std::string pg = envOr("TESSERA_TEST_DATABASE_URL", "");
+    if (pg.rfind("postgres", 0) == 0) {
+        pg_admin_url_ = pg;
+        pg_database_ = "tessera_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++);
+        pgExec(pg_admin_url_, "DROP DATABASE IF EXISTS " + pg_database_);
+        pgExec(pg_admin_url_, "CREATE DATABASE " + pg_database_);
+        const auto slash = pg.rfind('/');
+        database_url_ = pg.substr(0, slash + 1) + pg_database_;
+    } else {
+        database_url_ = "sqlite://" + data_dir_;
+    }
+}
+
+TestHost::~TestHost() {
+    if (running()) stop();
+    std::error_code ec;
+    if (!envOr("TESSERA_TEST_KEEP", "").empty()) return;
+    fs::remove_all(data_dir_, ec);
+    if (!pg_database_.empty()) {
+        try {
+            pgExec(pg_admin_url_, "DROP DATABASE IF EXISTS " + pg_database_ + " WITH (FORCE)");
+        } catch (const std::exception&) {
+        }
+    }
+}
+
+std::vector<std::string> TestHost::environment() const {
+    std::map<std::string, std::string> env;
+    for (char** e = environ; *e; ++e) {
+        std::string kv = *e;
+        const auto eq = kv.find('=');
+        if (eq != std::string::npos && kv.rfind("TESSERA_", 0) != 0) env[kv.substr(0, eq)] = kv.substr(eq + 1);
+    }
+    env["TESSERA_DATA_DIR"] = data_dir_;
+    env["TESSERA_DATABASE_URL"] = database_url_;
+    env["TESSERA_PLUGIN_DIR"] = plugin_dir_;
+    env["TESSERA_WORKERS"] = "4";
+    for (const auto& [k, v] : env_) env[k] = v;
+    std::vector<std::string> out;
+    for (const auto& [k, v] : env) out.push_back(k + "=" + v);
+    return out;
+}
+
+namespace {
+pid_t spawn(const std::string& binary, const std::vector<std::string>& args, const std::vector<std::string>& env,
+            int out_fd) {
+    const pid_t pid = ::fork();
+    if (pid != 0) return pid;
+    ::dup2(out_fd, STDOUT_FILENO);
+    ::dup2(out_fd, STDERR_FILENO);
+    // The child must not inherit the test's blocked signals; the server waits for SIGTERM.
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, nullptr);
+    std::vector<char*> argv{const_cast<char*>("tessera")};
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    std::vector<char*> envp;
+    for (const auto& e : env) envp.push_back(const_cast<char*>(e.c_str()));
+    envp.push_back(nullptr);
+    ::execve(binary.c_str(), argv.data(), envp.data());
+    std::perror("execve");
+    ::_exit(127);
+}
+}  // namespace
+
+CliResult TestHost::cli(const std::vector<std::string>& args) const {
+    const std::string out_path = data_dir_ + "/cli-" + std::to_string(counter++) + ".out";
+    const int fd = ::open(out_path.c_str(), O_CREAT | O_TRUNC | O_WRONLY, 0644);
+    const pid_t pid = spawn(binary(), args, environment(), fd);
+    ::close(fd);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    CliResult r;
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    std::ifstream in(out_path);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    r.out = ss.str();
+    return r;
+}
+
+void TestHost::createTenant(const std::string& slug) {
+    const auto r = cli({"tenant", "create", slug});
+    ASSERT_EQ(r.exit_code, 0) << r.out;
+}
+
+std::string TestHost::log() const {
+    std::ifstream in(log_file_);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+bool TestHost::start() {
+    auto env = environment();
+    env.push_back("TESSERA_LISTEN=127.0.0.1:0");
+    const int fd = ::open(log_file_.c_str(), O_CREAT | O_TRUNC | O_WRONLY | O_APPEND, 0644);
+    pid_ = spawn(binary(), {"serve"}, env, fd);
+    ::close(fd);
+    static const std::regex listening(R"(tessera listening on http://[0-9.]+:([0-9]+))");
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (std::chrono::steady_clock::now() < deadline) {
+        int status = 0;
+        if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+            pid_ = -1;
+            return false;
+        }
+        std::smatch m;
+        const std::string text = log();
+        if (std::regex_search(text, m, listening)) {
+            port_ = std::stoi(m[1]);
+            if (httpRequest(port_, "GET", "/healthz").status == 200) return true;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    stop();
+    return false;
+}
+
+int TestHost::stop() {
+    if (pid_ <= 0) return -1;
+    ::kill(pid_, SIGTERM);
+    int status = 0;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (::waitpid(pid_, &status, WNOHANG) == 0) {
+        if (std::chrono::steady_clock::now() > deadline) {
+            ::kill(pid_, SIGKILL);
+            ::waitpid(pid_, &status, 0);
+            break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    pid_ = -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+HttpResult TestHost::request(const std::string& method, const std::string& target, const std::string& tenant,
+                             const Json& body, std::map<std::string, std::string> headers) const {
+    if (!tenant.empty()) headers.emplace("X-Tenant", tenant);
+    std::string payload;
+    if (!body.is_null()) {
+        payload = body.dump();
+        headers.emplace("Content-Type", "application/json");
+    }
+    return httpRequest(port_, method, target, headers, payload);
+}
+
+}  // namespace tessera::test

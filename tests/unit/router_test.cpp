@@ -1,0 +1,73 @@
+#include <gtest/gtest.h>
+
+#include "http/router.hpp"
+#include "plugins/registry.hpp"
+
+using namespace tessera;
+using host::Router;
+
+static sdk::Route route(sdk::Method m, const std::string& path, const std::string& permission = "x.read") {
+    return {m, path, permission, [](const sdk::Request&, sdk::TenantScope&) { return sdk::Response::empty(); }};
+}
+
+TEST(Router, MatchesParametersAndPrefersLiterals) {
+    Router r;
+    r.add({route(sdk::Method::Get, "/api/v1/contacts/{id}"), "contacts"});
+    r.add({route(sdk::Method::Get, "/api/v1/contacts/export"), "contacts"});
+    r.add({route(sdk::Method::Delete, "/api/v1/contacts/{id}"), "contacts"});
+    auto m = r.match(sdk::Method::Get, "/api/v1/contacts/c%2042");
+    ASSERT_TRUE(m.match);
+    EXPECT_EQ(m.match->params.at("id"), "c 42");
+    auto e = r.match(sdk::Method::Get, "/api/v1/contacts/export");
+    ASSERT_TRUE(e.match);
+    EXPECT_EQ(e.match->entry->route.path, "/api/v1/contacts/export");
+    auto wrong = r.match(sdk::Method::Post, "/api/v1/contacts/7");
+    EXPECT_FALSE(wrong.match);
+    EXPECT_EQ(wrong.allowed.size(), 2u);
+    EXPECT_FALSE(r.match(sdk::Method::Get, "/api/v1/contacts").match);
+    EXPECT_FALSE(r.match(sdk::Method::Get, "/api/v1/contacts/%zz").match);
+}
+
+TEST(Router, DetectsOverlapRegardlessOfParameterNames) {
+    Router r;
+    r.add({route(sdk::Method::Get, "/api/v1/items/{id}"), "a"});
+    EXPECT_NE(r.conflicting(route(sdk::Method::Get, "/api/v1/items/{other}")), nullptr);
+    EXPECT_EQ(r.conflicting(route(sdk::Method::Post, "/api/v1/items/{other}")), nullptr);
+    EXPECT_EQ(r.conflicting(route(sdk::Method::Get, "/api/v1/items/special")), nullptr);
+}
+
+TEST(Router, RejectsMalformedPatterns) {
+    EXPECT_THROW(Router::validatePattern("api/v1"), std::invalid_argument);
+    EXPECT_THROW(Router::validatePattern("/api//v1"), std::invalid_argument);
+    EXPECT_THROW(Router::validatePattern("/api/{id}/{id}"), std::invalid_argument);
+    EXPECT_THROW(Router::validatePattern("/api/x{id}"), std::invalid_argument);
+    EXPECT_NO_THROW(Router::validatePattern("/api/v1/{id}"));
+}
+
+TEST(Registry, CommitIsAllOrNothing) {
+    host::Registry reg;
+    host::PluginRegistrar a("a");
+    a.permission("a.read", "read");
+    a.route(route(sdk::Method::Get, "/api/v1/a/{id}", "a.read"));
+    reg.commit(a.take());
+
+    host::PluginRegistrar b("b");
+    b.permission("b.read", "read");
+    b.route(route(sdk::Method::Get, "/api/v1/b", "b.read"));
+    b.route(route(sdk::Method::Get, "/api/v1/a/{x}", "b.read"));  // overlaps a's route
+    try {
+        reg.commit(b.take());
+        FAIL() << "overlap accepted";
+    } catch (const sdk::RegistrationError& e) {
+        EXPECT_NE(std::string(e.what()).find("of plugin 'a'"), std::string::npos) << e.what();
+    }
+    EXPECT_FALSE(reg.router().match(sdk::Method::Get, "/api/v1/b").match);
+    EXPECT_FALSE(reg.permissionExists("b.read"));
+}
+
+TEST(Registry, RefusesRoutesWithUndeclaredPermissions) {
+    host::Registry reg;
+    host::PluginRegistrar p("p");
+    p.route({sdk::Method::Get, "/api/v1/p", "p.read", [](const sdk::Request&, sdk::TenantScope&) { return sdk::Response::empty(); }});
+    EXPECT_THROW(reg.commit(p.take()), sdk::RegistrationError);
+}
