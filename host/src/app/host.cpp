@@ -26,9 +26,16 @@ Host::Host(Config config) : config_(std::move(config)) {
         url, ConnectionPool::Limits{config_.max_open_connections, config_.connections_per_tenant, config_.pool_wait});
     {
         auto lease = pool_->acquireControl();
-        MigrationRunner(lease.db()).apply({MigrationSet{"host", hostMigrations()}});
+        MigrationRunner(lease.db()).apply({MigrationSet{"host", controlMigrations()}});
     }
     directory_ = std::make_unique<TenantDirectory>(*pool_);
+    // Built-in modules declare first: plugins may then use their permissions.
+    for (auto& module : builtins_) {
+        PluginRegistrar registrar(module->id());
+        module->declare(registrar);
+        registry_.commit(registrar.take());
+        registry_.markBuiltin(module->id());
+    }
     plugins_ = std::make_unique<PluginManager>(registry_, config_.required_plugins);
     plugins_->load(config_.plugin_dir);
     tenants_ = std::make_unique<TenantService>(*pool_, *directory_, registry_, *plugins_, config_.default_plugins);

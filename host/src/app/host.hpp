@@ -4,6 +4,7 @@
 
 #include <memory>
 
+#include "app/builtin_module.hpp"
 #include "config/config.hpp"
 #include "core/executor.hpp"
 #include "db/connection_pool.hpp"
@@ -16,8 +17,10 @@
 
 namespace tessera::host {
 
-// The host's own schema, embedded from migrations/ at build time.
-std::vector<sdk::Migration> hostMigrations();
+// The host's own schema, embedded at build time: the control database's
+// (migrations/control/) and the part every tenant database holds (migrations/tenant/).
+std::vector<sdk::Migration> controlMigrations();
+std::vector<sdk::Migration> tenantHostMigrations();
 
 class Host {
 public:
@@ -42,6 +45,7 @@ private:
     std::unique_ptr<ConnectionPool> pool_;
     std::unique_ptr<TenantDirectory> directory_;
     Registry registry_;
+    std::vector<std::unique_ptr<BuiltinModule>> builtins_;
     std::unique_ptr<PluginManager> plugins_;
     std::unique_ptr<TenantService> tenants_;
 };

@@ -14,10 +14,10 @@ void EventBus::dispatch(const std::shared_ptr<const TenantRecord>& tenant, std::
     for (auto& event : events) {
         auto shared = std::make_shared<const sdk::Event>(std::move(event));
         for (const auto& sub : services_.registry.subscriptions()) {
-            if (sub.event != shared->name || !tenant->pluginEnabled(sub.plugin)) continue;
+            if (sub.event != shared->name || !services_.registry.enabledFor(sub.plugin, tenant->enabled_plugins)) continue;
             const Subscription* s = &sub;
             executor_.post([this, tenant, shared, s, depth] {
-                HostScope scope(services_, tenant, s->plugin, shared->request_id, depth + 1);
+                HostScope scope(services_, tenant, s->plugin, shared->request_id, systemPrincipal(), depth + 1);
                 try {
                     s->handler(*shared, scope);
                 } catch (const std::exception& e) {

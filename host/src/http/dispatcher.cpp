@@ -183,7 +183,15 @@ HttpResponse Dispatcher::route(HttpRequest& request, const std::string& request_
     if (!tenant) return *failure;
     tenant_slug = tenant->slug;
     // A plugin disabled for this tenant is invisible to it.
-    if (!tenant->pluginEnabled(entry.plugin)) return error(404, "not_found", "no such route", request_id);
+    if (!services_.registry.enabledFor(entry.plugin, tenant->enabled_plugins))
+        return error(404, "not_found", "no such route", request_id);
+
+    sdk::Principal principal;
+    if (guard_) {
+        auto admission = guard_->admit(request, *tenant, entry, request_id);
+        if (admission.reject) return std::move(*admission.reject);
+        principal = std::move(admission.principal);
+    }
 
     sdk::Request req;
     req.method = *method;
@@ -195,33 +203,35 @@ HttpResponse Dispatcher::route(HttpRequest& request, const std::string& request_
     req.tenant = tenant->info();
     req.request_id = request_id;
     req.client_address = request.client_address;
+    req.principal = principal;
 
-    HostScope scope(services_, tenant, entry.plugin, request_id);
-    sdk::Response out;
+    HostScope scope(services_, tenant, entry.plugin, request_id, principal);
+    HttpResponse response;
     try {
-        out = entry.route.handler(req, scope);
-    } catch (const sdk::ApiError& e) {
-        out = e.toResponse();
+        sdk::Response out;
+        try {
+            out = entry.route.handler(req, scope);
+        } catch (const sdk::ApiError& e) {
+            out = e.toResponse();
+        }
+        if (out.status < 400) events_.dispatch(tenant, scope.takeEvents());
+        response.status = out.status;
+        response.headers = std::move(out.headers);
+        response.body = std::move(out.body);
     } catch (const PoolExhausted& e) {
         spdlog::warn("[{} tenant={} req={}] {}", entry.plugin, tenant->slug, request_id, e.what());
-        auto r = error(503, "busy", "the tenant's database is busy; retry shortly", request_id);
-        r.headers["Retry-After"] = "1";
-        return r;
+        response = error(503, "busy", "the tenant's database is busy; retry shortly", request_id);
+        response.headers["Retry-After"] = "1";
     } catch (const std::exception& e) {
         spdlog::error("[{} tenant={} req={}] {} {} threw: {}", entry.plugin, tenant->slug, request_id,
                       sdk::methodName(entry.route.method), entry.route.path, e.what());
-        return error(500, "internal_error", "internal error; quote the request id when reporting it", request_id);
+        response = error(500, "internal_error", "internal error; quote the request id when reporting it", request_id);
     } catch (...) {
         spdlog::error("[{} tenant={} req={}] {} {} threw a non-standard exception", entry.plugin, tenant->slug,
                       request_id, sdk::methodName(entry.route.method), entry.route.path);
-        return error(500, "internal_error", "internal error; quote the request id when reporting it", request_id);
+        response = error(500, "internal_error", "internal error; quote the request id when reporting it", request_id);
     }
-    if (out.status < 400) events_.dispatch(tenant, scope.takeEvents());
-
-    HttpResponse response;
-    response.status = out.status;
-    response.headers = std::move(out.headers);
-    response.body = std::move(out.body);
+    if (guard_) guard_->finish(req, *tenant, entry, response);
     addRequestIdToErrorBody(response, request_id);
     return response;
 }

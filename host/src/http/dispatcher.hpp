@@ -8,14 +8,16 @@
 #include "config/config.hpp"
 #include "events/event_bus.hpp"
 #include "http/http_types.hpp"
+#include "http/request_guard.hpp"
 #include "tenants/tenant_scope.hpp"
 
 namespace tessera::host {
 
 class Dispatcher {
 public:
-    Dispatcher(const Config& config, ScopeServices services, TenantDirectory& directory, EventBus& events)
-        : config_(config), services_(services), directory_(directory), events_(events) {}
+    Dispatcher(const Config& config, ScopeServices services, TenantDirectory& directory, EventBus& events,
+               RequestGuard* guard = nullptr)
+        : config_(config), services_(services), directory_(directory), events_(events), guard_(guard) {}
 
     HttpResponse handle(HttpRequest& request);
 
@@ -34,6 +36,7 @@ private:
     ScopeServices services_;
     TenantDirectory& directory_;
     EventBus& events_;
+    RequestGuard* guard_;
 };
 
 std::string newRequestId();

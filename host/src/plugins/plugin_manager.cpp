@@ -237,7 +237,9 @@ void PluginManager::load(const std::string& dirs) {
         try {
             PluginRegistrar registrar(p->record->id);
             p->plugin->declare(registrar);
-            registry_.commit(registrar.take());
+            Declarations declared = registrar.take();
+            for (const auto& [dep, range] : p->manifest.depends) declared.depends.insert(dep);
+            registry_.commit(std::move(declared));
             p->declared = true;
         } catch (const std::exception& e) {
             refuse(*p, std::string("declare() failed: ") + e.what());

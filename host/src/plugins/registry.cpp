@@ -58,6 +58,14 @@ void PluginRegistrar::subscribe(const std::string& event, sdk::EventHandler hand
     d_.subscriptions.push_back({d_.plugin, event, std::move(handler)});
 }
 
+void PluginRegistrar::scriptFunction(const std::string& name, const std::string& permission, sdk::ScriptFunction fn) {
+    check(isDottedName(name), "script function '" + name + "' must look like 'plugin.function'");
+    check(static_cast<bool>(fn), "script function '" + name + "' has no implementation");
+    check(!permission.empty(), "script function '" + name + "' needs a permission");
+    check(!d_.script_functions.count(name), "script function '" + name + "' is declared twice");
+    d_.script_functions.emplace(name, ScriptFunctionEntry{d_.plugin, permission, std::move(fn)});
+}
+
 void PluginRegistrar::provideService(const std::string& name, const char* type_name, std::shared_ptr<void> service) {
     check(service != nullptr, "service '" + name + "' is null");
     check(!d_.services.count(name), "service '" + name + "' is provided twice");
@@ -78,6 +86,13 @@ void Registry::commit(Declarations d) {
         check(r.is_public || d.permissions.count(r.permission) || permissions_.count(r.permission),
               "route " + describe(r) + " needs permission '" + r.permission + "', which no plugin declares");
     }
+    for (const auto& [name, fn] : d.script_functions) {
+        auto it = script_functions_.find(name);
+        check(it == script_functions_.end(), "script function '" + name + "' is already declared by plugin '" +
+                                                 (it == script_functions_.end() ? "" : it->second.plugin) + "'");
+        check(d.permissions.count(fn.permission) || permissions_.count(fn.permission),
+              "script function '" + name + "' needs permission '" + fn.permission + "', which no plugin declares");
+    }
     for (const auto& [name, svc] : d.services) {
         auto it = services_.find(name);
         check(it == services_.end(), "service '" + name + "' is already provided by plugin '" +
@@ -87,6 +102,8 @@ void Registry::commit(Declarations d) {
     for (auto& [name, desc] : d.permissions) permissions_[name] = {d.plugin, desc};
     for (auto& s : d.subscriptions) subscriptions_.push_back(std::move(s));
     for (auto& [name, svc] : d.services) services_.emplace(name, std::move(svc));
+    for (auto& [name, fn] : d.script_functions) script_functions_.emplace(name, std::move(fn));
+    depends_[d.plugin] = std::move(d.depends);
     publishes_[d.plugin] = std::move(d.publishes);
     migrations_[d.plugin] = std::move(d.migrations);
 }
@@ -95,6 +112,8 @@ void Registry::remove(const std::string& plugin) {
     router_.removePlugin(plugin);
     std::erase_if(subscriptions_, [&](const Subscription& s) { return s.plugin == plugin; });
     std::erase_if(services_, [&](const auto& kv) { return kv.second.plugin == plugin; });
+    std::erase_if(script_functions_, [&](const auto& kv) { return kv.second.plugin == plugin; });
+    depends_.erase(plugin);
     std::erase_if(permissions_, [&](const auto& kv) { return kv.second.first == plugin; });
     publishes_.erase(plugin);
     migrations_.erase(plugin);
@@ -105,9 +124,17 @@ const ServiceEntry* Registry::service(const std::string& name) const {
     return it == services_.end() ? nullptr : &it->second;
 }
 
-bool Registry::declaresEvent(const std::string& plugin, const std::string& event) const {
-    auto it = publishes_.find(plugin);
-    return it != publishes_.end() && it->second.count(event);
+bool Registry::mayPublish(const std::string& plugin, const std::string& event) const {
+    auto declares = [&](const std::string& p) {
+        auto it = publishes_.find(p);
+        return it != publishes_.end() && it->second.count(event) > 0;
+    };
+    if (declares(plugin)) return true;
+    auto deps = depends_.find(plugin);
+    if (deps == depends_.end()) return false;
+    for (const auto& d : deps->second)
+        if (declares(d)) return true;
+    return false;
 }
 
 MigrationSet Registry::migrations(const std::string& plugin) const {

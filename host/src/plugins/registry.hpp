@@ -21,6 +21,12 @@ struct Subscription {
     sdk::EventHandler handler;
 };
 
+struct ScriptFunctionEntry {
+    std::string plugin;
+    std::string permission;
+    sdk::ScriptFunction fn;
+};
+
 struct ServiceEntry {
     std::string plugin;
     std::string type_name;
@@ -36,6 +42,8 @@ struct Declarations {
     std::set<std::string> publishes;
     std::vector<Subscription> subscriptions;
     std::map<std::string, ServiceEntry> services;
+    std::map<std::string, ScriptFunctionEntry> script_functions;
+    std::set<std::string> depends;  // from the manifest, set by the loader
 };
 
 class Registry {
@@ -47,11 +55,19 @@ public:
     // library is still loaded).
     void remove(const std::string& plugin);
 
+    // A built-in host module is enabled for every tenant.
+    void markBuiltin(const std::string& id) { builtins_.insert(id); }
+    bool enabledFor(const std::string& owner, const std::set<std::string>& tenant_plugins) const {
+        return builtins_.count(owner) > 0 || tenant_plugins.count(owner) > 0;
+    }
+
     const Router& router() const { return router_; }
     Router& router() { return router_; }
     const std::vector<Subscription>& subscriptions() const { return subscriptions_; }
     const ServiceEntry* service(const std::string& name) const;
-    bool declaresEvent(const std::string& plugin, const std::string& event) const;
+    // Whether `plugin` may publish `event`: it or one of its dependencies declared it.
+    bool mayPublish(const std::string& plugin, const std::string& event) const;
+    const std::map<std::string, ScriptFunctionEntry>& scriptFunctions() const { return script_functions_; }
     bool permissionExists(const std::string& name) const { return permissions_.count(name) > 0; }
     const std::map<std::string, std::pair<std::string, std::string>>& permissions() const { return permissions_; }
     // The migrations of `plugin` (empty when it has none).
@@ -59,9 +75,12 @@ public:
 
 private:
     Router router_;
+    std::set<std::string> builtins_;
     std::vector<Subscription> subscriptions_;
     std::map<std::string, ServiceEntry> services_;
     std::map<std::string, std::set<std::string>> publishes_;
+    std::map<std::string, std::set<std::string>> depends_;
+    std::map<std::string, ScriptFunctionEntry> script_functions_;
     std::map<std::string, std::pair<std::string, std::string>> permissions_;  // name -> (plugin, description)
     std::map<std::string, std::vector<sdk::Migration>> migrations_;
 };
@@ -77,6 +96,7 @@ public:
     void route(sdk::Route route) override;
     void publishes(const std::string& event) override;
     void subscribe(const std::string& event, sdk::EventHandler handler) override;
+    void scriptFunction(const std::string& name, const std::string& permission, sdk::ScriptFunction fn) override;
 
     Declarations take() { return std::move(d_); }
 

@@ -5,10 +5,15 @@
 
 namespace tessera::host {
 
+const sdk::Principal& systemPrincipal() {
+    static const sdk::Principal system{"system", "system", "Tessera"};
+    return system;
+}
+
 HostScope::HostScope(ScopeServices services, std::shared_ptr<const TenantRecord> tenant, std::string plugin,
-                     std::string request_id, int event_depth)
+                     std::string request_id, sdk::Principal principal, int event_depth)
     : services_(services), tenant_(std::move(tenant)), info_(tenant_->info()), plugin_(std::move(plugin)),
-      request_id_(std::move(request_id)), event_depth_(event_depth),
+      request_id_(std::move(request_id)), principal_(std::move(principal)), event_depth_(event_depth),
       logger_(plugin_, tenant_->slug, request_id_) {}
 
 sdk::Database& HostScope::db() {
@@ -20,15 +25,24 @@ sdk::Database& HostScope::db() {
 }
 
 void HostScope::publish(const std::string& name, sdk::Json payload) {
-    if (!services_.registry.declaresEvent(plugin_, name))
-        throw std::logic_error("plugin '" + plugin_ + "' publishes '" + name + "' without declaring it");
+    if (!services_.registry.mayPublish(plugin_, name))
+        throw std::logic_error("plugin '" + plugin_ + "' publishes '" + name + "', which neither it nor its dependencies declare");
     pending_.push_back(sdk::Event{name, plugin_, info_, std::move(payload), request_id_});
+}
+
+sdk::AccessRules HostScope::access(const std::string& resource) const {
+    if (!services_.access) return {};
+    return services_.access->rules(*tenant_, principal_, resource);
+}
+
+void HostScope::beforeWrite(const std::string& event, sdk::Json& record) {
+    if (services_.hooks) services_.hooks->before(*tenant_, principal_, event, record);
 }
 
 void* HostScope::findService(const std::string& name, const char* type_name) {
     const ServiceEntry* entry = services_.registry.service(name);
     if (!entry || std::strcmp(entry->type_name.c_str(), type_name) != 0) return nullptr;
-    if (!tenant_->pluginEnabled(entry->plugin)) return nullptr;
+    if (!services_.registry.enabledFor(entry->plugin, tenant_->enabled_plugins)) return nullptr;
     return entry->object.get();
 }
 

@@ -13,6 +13,7 @@
 #include "core/logging.hpp"
 #include "db/connection_pool.hpp"
 #include "plugins/registry.hpp"
+#include "tenants/scope_policies.hpp"
 #include "tenants/tenant_directory.hpp"
 #include "tenants/tenant_service.hpp"
 
@@ -22,17 +23,25 @@ struct ScopeServices {
     ConnectionPool& pool;
     TenantService& tenants;
     const Registry& registry;
+    const AccessPolicy* access = nullptr;
+    WriteHooks* hooks = nullptr;
 };
+
+// The identity of work the host starts itself (jobs, event deliveries without a user).
+const sdk::Principal& systemPrincipal();
 
 class HostScope final : public sdk::TenantScope, private sdk::EventPublisher {
 public:
     HostScope(ScopeServices services, std::shared_ptr<const TenantRecord> tenant, std::string plugin,
-              std::string request_id, int event_depth = 0);
+              std::string request_id, sdk::Principal principal = systemPrincipal(), int event_depth = 0);
 
     const sdk::TenantInfo& tenant() const override { return info_; }
     sdk::Database& db() override;
     sdk::Logger& log() override { return logger_; }
     sdk::EventPublisher& events() override { return *this; }
+    const sdk::Principal& principal() const override { return principal_; }
+    sdk::AccessRules access(const std::string& resource) const override;
+    void beforeWrite(const std::string& event, sdk::Json& record) override;
 
     // Events published during the call, to deliver once it has succeeded.
     std::vector<sdk::Event> takeEvents() { return std::move(pending_); }
@@ -48,6 +57,7 @@ private:
     sdk::TenantInfo info_;
     std::string plugin_;
     std::string request_id_;
+    sdk::Principal principal_;
     int event_depth_;
     StampedLogger logger_;
     std::optional<ConnectionPool::Lease> lease_;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "app/host.hpp"
+
 namespace tessera::host {
 
 const TenantRecord& TenantService::require(const std::string& slug, std::shared_ptr<const TenantRecord>& holder) {
@@ -12,7 +14,7 @@ const TenantRecord& TenantService::require(const std::string& slug, std::shared_
 }
 
 std::vector<MigrationSet> TenantService::migrationSets(const TenantRecord& tenant) const {
-    std::vector<MigrationSet> sets;
+    std::vector<MigrationSet> sets{MigrationSet{"host", tenantHostMigrations()}};
     for (const auto& id : plugins_.activeInOrder())
         if (tenant.pluginEnabled(id)) sets.push_back(registry_.migrations(id));
     return sets;

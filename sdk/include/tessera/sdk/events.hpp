@@ -23,7 +23,9 @@ class EventPublisher {
 public:
     virtual ~EventPublisher() = default;
     /// Queues `name` with `payload` for delivery once the current request or job ends
-    /// successfully. Throws std::logic_error if this plugin did not declare `name`.
+    /// successfully. Throws std::logic_error unless this plugin or one of its manifest
+    /// dependencies declared `name` (a service runs in its caller's scope and publishes
+    /// its own plugin's events from there).
     virtual void publish(const std::string& name, Json payload) = 0;
 };
 

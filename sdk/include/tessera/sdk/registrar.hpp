@@ -28,6 +28,11 @@ using Handler = std::function<Response(const Request&, TenantScope&)>;
 /// Handles one delivered event in the event's tenant scope.
 using EventHandler = std::function<void(const Event&, TenantScope&)>;
 
+/// A function a plugin offers to tenant Lua scripts as crm.<name>(args). Arguments and
+/// result cross as JSON; throw ApiError for expected failures (the script sees
+/// `nil, message`). Runs with the permissions of the identity the workflow runs as.
+using ScriptFunction = std::function<Json(const Json& args, TenantScope&)>;
+
 struct Route {
     Method method = Method::Get;
     /// Path pattern, e.g. "/api/v1/contacts/{id}". Segments in braces bind path params.
@@ -72,6 +77,10 @@ public:
     /// Subscribes to an event of any plugin (delivered only for tenants where this
     /// plugin is enabled).
     virtual void subscribe(const std::string& event, EventHandler handler) = 0;
+
+    /// Offers `fn` to Lua workflows as crm.<name>, e.g. "contacts.get". `permission`
+    /// (declared like a route's) is checked against the workflow's role.
+    virtual void scriptFunction(const std::string& name, const std::string& permission, ScriptFunction fn) = 0;
 
     /// Offers a service to other plugins. `I` declares `static constexpr const char*
     /// kServiceName`; the object must stay valid until the plugin's stop().
