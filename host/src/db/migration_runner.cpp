@@ -8,6 +8,8 @@
 
 #include <openssl/evp.h>
 
+#include "core/clock.hpp"
+
 namespace tessera::host {
 
 std::string sha256Hex(const std::string& text) {
@@ -30,14 +32,6 @@ std::string migrationFileName(const sdk::Migration& m) {
 }
 
 namespace {
-std::string nowIso() {
-    const auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
 
 struct Applied {
     std::string name, checksum, applied_at;
@@ -111,7 +105,7 @@ int MigrationRunner::apply(const std::vector<MigrationSet>& sets,
                                              " failed: " + e.what());
                     }
                     db_.execute("INSERT INTO tessera_migrations (owner, number, name, checksum, applied_at) VALUES (?, ?, ?, ?, ?)",
-                                {set.owner, step.number, step.name, sha256Hex(sqlFor(step)), nowIso()});
+                                {set.owner, step.number, step.name, sha256Hex(sqlFor(step)), isoNow()});
                     ++count;
                 }
                 db_.executeScript("COMMIT");

@@ -1,21 +1,12 @@
 #include "tenants/tenant_directory.hpp"
 
-#include <chrono>
-#include <ctime>
 #include <mutex>
 #include <regex>
 
+#include "core/clock.hpp"
+
 namespace tessera::host {
 namespace {
-
-std::string nowIso() {
-    const auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
 
 // Unknown slugs are cached as absent too, so probing random names costs no queries;
 // the cache is bounded so that such probing cannot grow it without limit.
@@ -59,36 +50,30 @@ std::optional<TenantRecord> TenantDirectory::load(SqlDatabase& db, const std::st
     return r;
 }
 
-std::shared_ptr<const TenantRecord> TenantDirectory::bySlug(const std::string& slug) {
+std::shared_ptr<const TenantRecord> TenantDirectory::cached(
+    std::unordered_map<std::string, std::shared_ptr<const TenantRecord>>& cache, const std::string& column,
+    const std::string& key) {
     {
         std::shared_lock lock(mutex_);
-        if (auto it = by_slug_.find(slug); it != by_slug_.end()) return it->second;
+        if (auto it = cache.find(key); it != cache.end()) return it->second;
     }
     std::shared_ptr<const TenantRecord> rec;
     {
         auto lease = pool_.acquireControl();
-        if (auto r = load(lease.db(), "slug", slug)) rec = std::make_shared<const TenantRecord>(std::move(*r));
+        if (auto r = load(lease.db(), column, key)) rec = std::make_shared<const TenantRecord>(std::move(*r));
     }
     std::unique_lock lock(mutex_);
-    if (by_slug_.size() >= kMaxCached) by_slug_.clear();
-    by_slug_[slug] = rec;
+    if (cache.size() >= kMaxCached) cache.clear();
+    cache[key] = rec;
     return rec;
 }
 
+std::shared_ptr<const TenantRecord> TenantDirectory::bySlug(const std::string& slug) {
+    return cached(by_slug_, "slug", slug);
+}
+
 std::shared_ptr<const TenantRecord> TenantDirectory::byDomain(const std::string& domain) {
-    {
-        std::shared_lock lock(mutex_);
-        if (auto it = by_domain_.find(domain); it != by_domain_.end()) return it->second;
-    }
-    std::shared_ptr<const TenantRecord> rec;
-    {
-        auto lease = pool_.acquireControl();
-        if (auto r = load(lease.db(), "domain", domain)) rec = std::make_shared<const TenantRecord>(std::move(*r));
-    }
-    std::unique_lock lock(mutex_);
-    if (by_domain_.size() >= kMaxCached) by_domain_.clear();
-    by_domain_[domain] = rec;
-    return rec;
+    return cached(by_domain_, "domain", domain);
 }
 
 std::vector<TenantRecord> TenantDirectory::list() {
@@ -111,7 +96,7 @@ TenantRecord TenantDirectory::insert(const std::string& slug, const std::string&
     db.transaction([&] {
         if (db.queryOne("SELECT 1 FROM tenants WHERE slug = ?", {slug}))
             throw TenantError(TenantError::Kind::Conflict, "tenant '" + slug + "' already exists");
-        const std::string now = nowIso();
+        const std::string now = isoNow();
         db.execute("INSERT INTO tenants (slug, name, status, created_at, updated_at) VALUES (?, ?, 'active', ?, ?)",
                    {slug, name.empty() ? slug : name, now, now});
         const auto id = (*db.queryOne("SELECT id FROM tenants WHERE slug = ?", {slug}))["id"].asInt();
@@ -129,7 +114,7 @@ void TenantDirectory::setStatus(const std::string& slug, const std::string& stat
     auto lease = pool_.acquireControl();
     auto& db = lease.db();
     db.transaction([&] {
-        if (db.execute("UPDATE tenants SET status = ?, updated_at = ? WHERE slug = ?", {status, nowIso(), slug}) == 0)
+        if (db.execute("UPDATE tenants SET status = ?, updated_at = ? WHERE slug = ?", {status, isoNow(), slug}) == 0)
             throw TenantError(TenantError::Kind::NotFound, "no tenant '" + slug + "'");
         bumpVersion(db);
     });
@@ -154,7 +139,7 @@ void TenantDirectory::setPlugin(const std::string& slug, const std::string& plug
         auto row = db.queryOne("SELECT id FROM tenants WHERE slug = ?", {slug});
         if (!row) throw TenantError(TenantError::Kind::NotFound, "no tenant '" + slug + "'");
         const auto id = (*row)["id"].asInt();
-        const std::string now = nowIso();
+        const std::string now = isoNow();
         if (db.execute("UPDATE tenant_plugins SET enabled = ?, changed_at = ? WHERE tenant_id = ? AND plugin = ?",
                        {enabled, now, id, plugin}) == 0)
             db.execute("INSERT INTO tenant_plugins (tenant_id, plugin, enabled, changed_at) VALUES (?, ?, ?, ?)",

@@ -67,6 +67,9 @@ public:
     void invalidate();
 
 private:
+    // A cache hit, or one query and the result cached (absent ones too).
+    std::shared_ptr<const TenantRecord> cached(std::unordered_map<std::string, std::shared_ptr<const TenantRecord>>& cache,
+                                               const std::string& column, const std::string& key);
     std::optional<TenantRecord> load(SqlDatabase& db, const std::string& where_column, const std::string& value);
     void bumpVersion(SqlDatabase& db);
     std::int64_t readVersion(SqlDatabase& db);
