@@ -13,7 +13,8 @@ run: build
 test: build
 	tools/test
 
-bench: build
+# bench/run builds its own Release tree (build-bench), so ./build is not needed here.
+bench: setup
 	tools/setup --bench
 	bench/run
 

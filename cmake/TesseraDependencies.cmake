@@ -7,10 +7,15 @@ find_package(nlohmann_json 3.10 REQUIRED)
 find_package(spdlog REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(OpenSSL REQUIRED)
+# libcurl delivers workflow webhooks (crm.http.request).
+find_package(CURL REQUIRED)
 find_package(SQLite3 REQUIRED)
 find_package(PostgreSQL REQUIRED)
 pkg_check_modules(PISTACHE REQUIRED IMPORTED_TARGET libpistache)
 pkg_check_modules(TOMLPP REQUIRED IMPORTED_TARGET tomlplusplus)
+# Identity: Argon2id password hashes and RFC 6238 one-time passwords.
+pkg_check_modules(ARGON2 REQUIRED IMPORTED_TARGET libargon2)
+pkg_check_modules(OATH REQUIRED IMPORTED_TARGET liboath)
 # The C++ build of Lua: errors are C++ exceptions, so destructors run on lua_error.
 pkg_check_modules(LUA REQUIRED IMPORTED_TARGET lua5.4-c++)
 

@@ -33,6 +33,11 @@ protected:
         EXPECT_TRUE(j["request_id"].is_string()) << r.body;
         EXPECT_EQ(j["request_id"], r.header("x-request-id"));
     }
+    // Raw requests for tenant acme, authenticated as its owner.
+    static std::map<std::string, std::string> auth(std::map<std::string, std::string> headers) {
+        headers["Authorization"] = "Bearer " + host_->ownerToken("acme");
+        return headers;
+    }
     static TestHost* host_;
 };
 TestHost* HttpTest::host_ = nullptr;
@@ -62,10 +67,10 @@ TEST_F(HttpTest, TenantResolutionErrors) {
 }
 
 TEST_F(HttpTest, TenantFromSubdomainOrCustomDomain) {
-    auto sub = httpRequest(host_->port(), "GET", "/api/v1/fixture/items", {{"Host", "acme.localhost:8080"}});
+    auto sub = httpRequest(host_->port(), "GET", "/api/v1/fixture/items", auth({{"Host", "acme.localhost:8080"}}));
     EXPECT_EQ(sub.status, 200) << sub.body;
     EXPECT_EQ(sub.json()["tenant"], "acme");
-    auto custom = httpRequest(host_->port(), "GET", "/api/v1/fixture/items", {{"Host", "crm.acme-corp.com"}});
+    auto custom = httpRequest(host_->port(), "GET", "/api/v1/fixture/items", auth({{"Host", "crm.acme-corp.com"}}));
     EXPECT_EQ(custom.json()["tenant"], "acme") << custom.body;
     expectError(httpRequest(host_->port(), "GET", "/api/v1/fixture/items", {{"Host", "unknown.example.org"}}), 404,
                 "tenant_not_found");
@@ -99,7 +104,7 @@ TEST_F(HttpTest, RequestIdIsEchoedOrGenerated) {
 TEST_F(HttpTest, BadBodiesGetClean4xx) {
     expectError(host_->request("POST", "/api/v1/fixture/items", "acme", nullptr, {{"Content-Type", "application/json"}}),
                 400, "invalid_json");
-    auto r = httpRequest(host_->port(), "POST", "/api/v1/fixture/items", {{"X-Tenant", "acme"}}, "{\"name\": ");
+    auto r = httpRequest(host_->port(), "POST", "/api/v1/fixture/items", auth({{"X-Tenant", "acme"}}), "{\"name\": ");
     expectError(r, 400, "invalid_json");
     expectError(host_->post("/api/v1/fixture/items", "acme", {{"name", 42}}), 422, "validation_failed");
     expectError(host_->post("/api/v1/fixture/items", "acme", {{"name", "dup"}}).status == 201
@@ -131,7 +136,7 @@ TEST_F(HttpTest, MalformedRequestsDoNotCrashTheHost) {
 
 TEST_F(HttpTest, QueryParametersArriveDecoded) {
     auto r = httpRequest(host_->port(), "POST", "/api/v1/fixture/echo?q=Jo%C3%A3o+Silva&filter%5Bname%5D=a%26b",
-                         {{"X-Tenant", "acme"}}, "{}");
+                         auth({{"X-Tenant", "acme"}}), "{}");
     auto j = r.json();
     EXPECT_EQ(j["query"]["q"], "João Silva") << r.body;
     EXPECT_EQ(j["query"]["filter[name]"], "a&b") << r.body;
@@ -180,7 +185,7 @@ TEST_F(HttpTest, PluginStatePerTenant) {
 }
 
 TEST_F(HttpTest, DisabledTenantIsNotFoundUntilEnabled) {
-    ASSERT_EQ(host_->cli({"tenant", "create", "gamma"}).exit_code, 0);
+    host_->createTenant("gamma");
     ASSERT_EQ(host_->cli({"tenant", "disable", "gamma"}).exit_code, 0);
     int status = 0;
     for (int i = 0; i < 60 && status != 404; ++i) {

@@ -12,7 +12,8 @@ cmake --build "$work/build" >/dev/null
 export TESSERA_DATA_DIR="$work/data" TESSERA_PLUGIN_DIR="$work/plugins" TESSERA_DATABASE_URL="sqlite://$work/data"
 "$tessera" plugins | tee "$work/plugins.txt"
 grep -Eq '^out_of_tree +1\.0\.0 +active' "$work/plugins.txt"
-"$tessera" tenant create acme >/dev/null
+token=$("$tessera" tenant create acme --admin-email owner@acme.example | sed -n 's/^api token: //p')
+[ -n "$token" ] || { echo "tenant create printed no API token"; exit 1; }
 TESSERA_LISTEN=127.0.0.1:0 "$tessera" serve >"$work/serve.log" 2>&1 &
 pid=$!
 for _ in $(seq 100); do
@@ -21,7 +22,9 @@ for _ in $(seq 100); do
   sleep 0.1
 done
 [ -n "$port" ] || { cat "$work/serve.log"; exit 1; }
-reply=$(curl -s -H 'X-Tenant: acme' "http://127.0.0.1:$port/api/v1/out-of-tree/hello")
+anonymous=$(curl -s -o /dev/null -w '%{http_code}' -H 'X-Tenant: acme' "http://127.0.0.1:$port/api/v1/out-of-tree/hello")
+[ "$anonymous" = 401 ] || { echo "anonymous request answered $anonymous, not 401"; exit 1; }
+reply=$(curl -s -H 'X-Tenant: acme' -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/out-of-tree/hello")
 echo "$reply"
 [ "$reply" = '{"hello":"acme"}' ]
 kill -TERM "$pid"

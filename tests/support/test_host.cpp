@@ -236,8 +236,25 @@ CliResult TestHost::cli(const std::vector<std::string>& args) const {
 }
 
 void TestHost::createTenant(const std::string& slug) {
-    const auto r = cli({"tenant", "create", slug});
+    const auto r = cli({"tenant", "create", slug, "--admin-email", ownerEmail(slug)});
     ASSERT_EQ(r.exit_code, 0) << r.out;
+    static const std::regex token("api token: (tsk_[A-Za-z0-9_-]+)");
+    static const std::regex password("one-time password: ([A-Za-z0-9_-]+)");
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(r.out, m, token)) << r.out;
+    owner_tokens_[slug] = m[1];
+    ASSERT_TRUE(std::regex_search(r.out, m, password)) << r.out;
+    owner_passwords_[slug] = m[1];
+}
+
+std::string TestHost::ownerToken(const std::string& slug) const {
+    auto it = owner_tokens_.find(slug);
+    return it == owner_tokens_.end() ? "" : it->second;
+}
+
+std::string TestHost::ownerPassword(const std::string& slug) const {
+    auto it = owner_passwords_.find(slug);
+    return it == owner_passwords_.end() ? "" : it->second;
 }
 
 std::string TestHost::log() const {
@@ -293,6 +310,21 @@ int TestHost::stop() {
 HttpResult TestHost::request(const std::string& method, const std::string& target, const std::string& tenant,
                              const Json& body, std::map<std::string, std::string> headers) const {
     if (!tenant.empty()) headers.emplace("X-Tenant", tenant);
+    bool has_credentials = false;
+    for (auto it = headers.begin(); it != headers.end();) {
+        const std::string name = lower(it->first);
+        if (name == "authorization" || name == "cookie") {
+            has_credentials = true;
+            if (it->second.empty()) {
+                it = headers.erase(it);
+                continue;
+            }
+        }
+        ++it;
+    }
+    if (!has_credentials) {
+        if (auto token = ownerToken(tenant); !token.empty()) headers["Authorization"] = "Bearer " + token;
+    }
     std::string payload;
     if (!body.is_null()) {
         payload = body.dump();

@@ -55,8 +55,14 @@ public:
 
     // Runs `tessera <args>` with this host's environment.
     CliResult cli(const std::vector<std::string>& args) const;
-    // `tessera tenant create <slug>`; fails the test if it does not exit 0.
+    // `tessera tenant create <slug> --admin-email owner@<slug>.example`; fails the test if
+    // it does not exit 0. Keeps the Owner's one-time password and API token: request()
+    // then authenticates as that Owner for this tenant by default.
     void createTenant(const std::string& slug);
+    // The Owner created by createTenant() (empty for tenants made otherwise).
+    std::string ownerToken(const std::string& slug) const;
+    std::string ownerPassword(const std::string& slug) const;
+    static std::string ownerEmail(const std::string& slug) { return "owner@" + slug + ".example"; }
 
     // Starts `tessera serve` on a free port and waits until it answers /healthz.
     // Returns false (and keeps the output in log()) if it exits or never answers.
@@ -70,6 +76,9 @@ public:
     std::string log() const;
 
     // Requests to the running server, for `tenant` (sent as X-Tenant unless empty).
+    // Sends `Authorization: Bearer <owner token of tenant>` unless `headers` has an
+    // Authorization or Cookie header of its own; an empty Authorization value means
+    // "send none" (an anonymous request).
     HttpResult request(const std::string& method, const std::string& target, const std::string& tenant,
                        const Json& body = nullptr, std::map<std::string, std::string> headers = {}) const;
     HttpResult get(const std::string& target, const std::string& tenant) const { return request("GET", target, tenant); }
@@ -96,6 +105,8 @@ private:
     std::string pg_database_;
     std::string log_file_;
     std::map<std::string, std::string> env_;
+    std::map<std::string, std::string> owner_tokens_;
+    std::map<std::string, std::string> owner_passwords_;
     int pid_ = -1;
     int port_ = 0;
 };

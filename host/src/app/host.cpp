@@ -7,7 +7,12 @@
 #include <spdlog/spdlog.h>
 
 #include "app/plugin_host_context.hpp"
+#include "auth/access_policy.hpp"
+#include "auth/auth_guard.hpp"
+#include "auth/auth_module.hpp"
 #include "http/http_server.hpp"
+#include "workflows/workflow_engine.hpp"
+#include "workflows/workflows_module.hpp"
 
 namespace tessera::host {
 
@@ -29,6 +34,9 @@ Host::Host(Config config) : config_(std::move(config)) {
         MigrationRunner(lease.db()).apply({MigrationSet{"host", controlMigrations()}});
     }
     directory_ = std::make_unique<TenantDirectory>(*pool_);
+    auth_ = std::make_unique<auth::AuthService>(auth::loadAuthSettings(config_), *pool_, registry_);
+    builtins_.push_back(std::make_unique<auth::AuthModule>(*auth_));
+    builtins_.push_back(std::make_unique<WorkflowsModule>());
     // Built-in modules declare first: plugins may then use their permissions.
     for (auto& module : builtins_) {
         PluginRegistrar registrar(module->id());
@@ -46,8 +54,15 @@ Host::~Host() = default;
 int Host::serve() {
     Executor executor(config_.workers);
     ScopeServices services{*pool_, *tenants_, registry_};
+    auth::RoleAccessPolicy access_policy(*auth_, *tenants_);
+    services.access = &access_policy;
+    auth::AuthGuard guard(*auth_, *tenants_);
+    // Tenant workflows: before hooks run inside writes, after hooks see every event.
+    WorkflowEngine workflows(config_, services, *directory_, registry_);
+    services.hooks = &workflows;
     EventBus events(services, executor);
-    Dispatcher dispatcher(config_, services, *directory_, events);
+    events.setObserver(&workflows);
+    Dispatcher dispatcher(config_, services, *directory_, events, &guard);
 
     // Whatever way serve() ends, pool work finishes before plugin code is unloaded.
     struct Shutdown {
@@ -65,6 +80,19 @@ int Host::serve() {
         if (r.state == PluginState::Active) spdlog::info("plugin {} {} active", r.id, r.version);
         else spdlog::warn("plugin {} refused: {}", r.id, r.reason);
     }
+    // Runs call plugin code: they stop (below, first) before the plugins do.
+    workflows.start(events);
+    struct StopWorkflows {
+        WorkflowEngine& engine;
+        std::vector<std::unique_ptr<BuiltinModule>>& modules;
+        ~StopWorkflows() {
+            for (auto& m : modules)
+                if (auto* w = dynamic_cast<WorkflowsModule*>(m.get())) w->attach(nullptr);
+            engine.stop();
+        }
+    } stop_workflows{workflows, builtins_};
+    for (auto& m : builtins_)
+        if (auto* w = dynamic_cast<WorkflowsModule*>(m.get())) w->attach(&workflows);
 
     // Other processes (the CLI) change tenants; notice within a second.
     executor.every(std::chrono::seconds(1), [this] {

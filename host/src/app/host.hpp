@@ -17,6 +17,10 @@
 
 namespace tessera::host {
 
+namespace auth {
+class AuthService;
+}
+
 // The host's own schema, embedded at build time: the control database's
 // (migrations/control/) and the part every tenant database holds (migrations/tenant/).
 std::vector<sdk::Migration> controlMigrations();
@@ -38,12 +42,14 @@ public:
     TenantDirectory& directory() { return *directory_; }
     TenantService& tenants() { return *tenants_; }
     PluginManager& plugins() { return *plugins_; }
+    auth::AuthService& auth() { return *auth_; }
     Registry& registry() { return registry_; }
 
 private:
     Config config_;
     std::unique_ptr<ConnectionPool> pool_;
     std::unique_ptr<TenantDirectory> directory_;
+    std::unique_ptr<auth::AuthService> auth_;  // before builtins_: the auth module borrows it
     Registry registry_;
     std::vector<std::unique_ptr<BuiltinModule>> builtins_;
     std::unique_ptr<PluginManager> plugins_;

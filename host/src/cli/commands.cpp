@@ -9,7 +9,12 @@
 #include <spdlog/spdlog.h>
 
 #include "app/host.hpp"
+#include "cli/plugin_commands.hpp"
+#include "auth/auth_service.hpp"
+#include "auth/tenant_bootstrap.hpp"
+#include "auth/users.hpp"
 #include "core/logging.hpp"
+#include "workflows/workflow_cli.hpp"
 
 namespace tessera::host {
 namespace {
@@ -18,6 +23,8 @@ struct Options {
     std::string config_path;
     std::string slug, name, plugin, tenant, domain;
     bool yes = false, json = false, status_only = false;
+    std::string admin_email, email, token_name, scopes, plan, token_id;
+    int expires_days = 0;
 };
 
 void printTenants(const std::vector<TenantRecord>& tenants, bool json) {
@@ -111,6 +118,13 @@ int runCli(int argc, char** argv) {
     auto* t_create = tenant->add_subcommand("create", "Create a tenant with the default plugins");
     t_create->add_option("slug", o.slug, "Tenant slug (lowercase letters, digits, hyphens)")->required();
     t_create->add_option("--name", o.name, "Display name");
+    t_create->add_option("--admin-email", o.admin_email,
+                         "Create this user as the tenant's first Owner; prints a one-time password and an API token");
+    t_create->add_option("--plan", o.plan, "Plan of the tenant (starter, professional, business, enterprise)");
+    auto* t_plan = tenant->add_subcommand("plan", "Put a tenant on a plan (limits apply within seconds)");
+    t_plan->add_option("slug", o.slug)->required();
+    t_plan->add_option("plan", o.plan, "starter, professional, business or enterprise")->required();
+    auto* t_plans = tenant->add_subcommand("plans", "List the plans and their limits (0: unlimited)");
     auto* t_list = tenant->add_subcommand("list", "List tenants");
     t_list->add_flag("--json", o.json, "Print JSON");
     auto* t_disable = tenant->add_subcommand("disable", "Disable a tenant: its requests answer 404, its data stays");
@@ -123,6 +137,18 @@ int runCli(int argc, char** argv) {
     auto* t_domain = tenant->add_subcommand("domain", "Map a custom domain to a tenant");
     t_domain->add_option("slug", o.slug)->required();
     t_domain->add_option("domain", o.domain)->required();
+
+    auto* token = app.add_subcommand("token", "Manage API tokens");
+    token->require_subcommand(1);
+    auto* tk_create = token->add_subcommand("create", "Create an API token for a user and print it once");
+    tk_create->add_option("--tenant", o.tenant, "Tenant slug")->required();
+    tk_create->add_option("--email", o.email, "The user the token acts as")->required();
+    tk_create->add_option("--name", o.token_name, "What the token is for")->required();
+    tk_create->add_option("--scopes", o.scopes, "Comma-separated permissions (default: the user's)");
+    tk_create->add_option("--expires-days", o.expires_days, "Expire after this many days (default: never)");
+    auto* tk_revoke = token->add_subcommand("revoke", "Revoke an API token by id (effective within a second)");
+    tk_revoke->add_option("id", o.token_id, "Token id (tok_...)")->required();
+    tk_revoke->add_option("--tenant", o.tenant, "Tenant slug")->required();
 
     auto* plugin = app.add_subcommand("plugin", "Enable or disable a plugin for a tenant");
     plugin->require_subcommand(1);
@@ -141,6 +167,38 @@ int runCli(int argc, char** argv) {
     migrate_cmd->add_option("--tenant", o.tenant, "Only this tenant");
 
     app.add_subcommand("version", "Print version and build id");
+
+    WorkflowPushOptions push;
+    auto* workflow = app.add_subcommand("workflow", "Manage a tenant's Lua workflows");
+    workflow->require_subcommand(1);
+    auto* w_push = workflow->add_subcommand("push", "Create a workflow from a Lua file, or save a new version of it");
+    w_push->add_option("file", push.file, "The .lua file")->required()->check(CLI::ExistingFile);
+    w_push->add_option("--tenant", push.tenant, "Tenant slug")->required();
+    w_push->add_option("--name", push.name, "Workflow name (default: '-- name:' header, else the file name)");
+    w_push->add_option("--trigger", push.trigger, "manual | cron:<5 fields> | before:<entity.action> | <event>[:fields]");
+    w_push->add_option("--run-as", push.run_as, "Role the workflow acts with (default: '-- run_as:' header, else admin)");
+    w_push->add_option("--condition", push.condition, "Lua expression; the run is skipped when it is false");
+    w_push->add_flag("--disabled", push.disabled, "Save it disabled");
+
+    // A first word that is no host command names a plugin: `tessera contacts import ...`.
+    for (int i = 1; i < argc; ++i) {
+        const std::string word = argv[i];
+        if (word == "-c" || word == "--config") {
+            if (i + 1 < argc) o.config_path = argv[++i];
+            continue;
+        }
+        if (word.rfind("--config=", 0) == 0) {
+            o.config_path = word.substr(9);
+            continue;
+        }
+        if (word.empty() || word[0] == '-') break;
+        bool host_command = false;
+        for (const auto* sub : app.get_subcommands([](CLI::App*) { return true; }))
+            host_command = host_command || sub->get_name() == word;
+        if (!host_command) return runPluginCommand(o.config_path, std::vector<std::string>(argv + i, argv + argc));
+        break;
+    }
+    o.config_path.clear();
 
     try {
         app.parse(argc, argv);
@@ -165,11 +223,63 @@ int runCli(int argc, char** argv) {
         }
         if (migrate_cmd->parsed()) return migrate(host, o);
         if (t_create->parsed()) {
+            if (!o.admin_email.empty()) {
+                if (auto problem = auth::emailProblem(o.admin_email); !problem.empty())
+                    throw std::invalid_argument("--admin-email " + problem);
+            }
+            if (!o.plan.empty() && !host.auth().plans().exists(o.plan))
+                throw std::invalid_argument("no plan '" + o.plan + "'; see `tessera tenant plans`");
             auto rec = host.tenants().create(o.slug, o.name);
             std::string enabled;
             for (const auto& p : rec.enabled_plugins) enabled += (enabled.empty() ? "" : ", ") + p;
             std::printf("created tenant %s (%s) with plugins: %s\n", rec.slug.c_str(), rec.name.c_str(),
                         enabled.empty() ? "none" : enabled.c_str());
+            if (!o.plan.empty()) host.auth().plans().assign(rec.id, o.plan);
+            if (!o.admin_email.empty()) {
+                const auto owner = auth::createOwner(host.auth(), host.tenants(), rec, o.admin_email);
+                std::printf("owner: %s\none-time password: %s\napi token: %s\n"
+                            "(shown once: change the password after signing in; the token acts as the owner)\n",
+                            o.admin_email.c_str(), owner.password.c_str(), owner.token.c_str());
+            }
+            return 0;
+        }
+        if (t_plan->parsed()) {
+            auto t = host.directory().bySlug(o.slug);
+            if (!t) throw TenantError(TenantError::Kind::NotFound, "no tenant '" + o.slug + "'");
+            host.auth().plans().assign(t->id, o.plan);
+            std::printf("tenant %s is on plan %s\n", o.slug.c_str(), o.plan.c_str());
+            return 0;
+        }
+        if (t_plans->parsed()) {
+            std::printf("%-14s %-14s %8s %10s %12s %10s %8s\n", "ID", "NAME", "USERS", "REQ/MIN", "RECORDS", "STORAGE_MB",
+                        "SCRIPTS");
+            for (const auto& p : host.auth().plans().all())
+                std::printf("%-14s %-14s %8lld %10lld %12lld %10lld %8lld\n", p.id.c_str(), p.name.c_str(),
+                            static_cast<long long>(p.max_users), static_cast<long long>(p.requests_per_minute),
+                            static_cast<long long>(p.max_records_per_plugin), static_cast<long long>(p.max_storage_mb),
+                            static_cast<long long>(p.max_scripts));
+            return 0;
+        }
+        if (tk_create->parsed() || tk_revoke->parsed()) {
+            auto t = host.directory().bySlug(o.tenant);
+            if (!t) throw TenantError(TenantError::Kind::NotFound, "no tenant '" + o.tenant + "'");
+            if (tk_revoke->parsed()) {
+                if (!auth::revokeTokenById(host.auth(), host.tenants(), *t, o.token_id))
+                    throw std::invalid_argument("no active token '" + o.token_id + "' in tenant " + o.tenant);
+                std::printf("revoked %s\n", o.token_id.c_str());
+                return 0;
+            }
+            auth::CliTokenRequest request;
+            request.email = o.email;
+            request.name = o.token_name;
+            for (std::size_t pos = 0; pos < o.scopes.size();) {
+                auto comma = o.scopes.find(',', pos);
+                if (comma == std::string::npos) comma = o.scopes.size();
+                if (comma > pos) request.scopes.push_back(o.scopes.substr(pos, comma - pos));
+                pos = comma + 1;
+            }
+            if (o.expires_days != 0) request.expires_days = o.expires_days;
+            std::printf("%s\n", auth::createTokenFor(host.auth(), host.tenants(), *t, request).c_str());
             return 0;
         }
         if (t_list->parsed()) {
@@ -200,6 +310,7 @@ int runCli(int argc, char** argv) {
             std::printf("plugin %s enabled for %s\n", o.plugin.c_str(), o.tenant.c_str());
             return 0;
         }
+        if (w_push->parsed()) return pushWorkflow(host, push);
         if (p_disable->parsed()) {
             host.tenants().disablePlugin(o.tenant, o.plugin);
             std::printf("plugin %s disabled for %s\n", o.plugin.c_str(), o.tenant.c_str());

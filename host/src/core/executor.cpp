@@ -82,8 +82,10 @@ void Executor::stop() {
         for (auto& [id, timer] : impl_->active) boost::asio::post(impl_->timers, [t = timer] { t->cancel(); });
         impl_->active.clear();
     }
+    // Let the cancelled waits run to completion rather than stopping the io_context: a
+    // handler still queued at destruction would destroy its job then, and a job's code
+    // may live in a plugin library that is unloaded by then.
     impl_->guard.reset();
-    impl_->timers.stop();
     if (impl_->timer_thread.joinable()) impl_->timer_thread.join();
     impl_->pool.join();
 }

@@ -13,6 +13,7 @@ void EventBus::dispatch(const std::shared_ptr<const TenantRecord>& tenant, std::
     }
     for (auto& event : events) {
         auto shared = std::make_shared<const sdk::Event>(std::move(event));
+        if (observer_) observer_->onEvent(tenant, *shared, depth);
         for (const auto& sub : services_.registry.subscriptions()) {
             if (sub.event != shared->name || !services_.registry.enabledFor(sub.plugin, tenant->enabled_plugins)) continue;
             const Subscription* s = &sub;

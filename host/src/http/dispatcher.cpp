@@ -205,7 +205,8 @@ HttpResponse Dispatcher::route(HttpRequest& request, const std::string& request_
     req.client_address = request.client_address;
     req.principal = principal;
 
-    HostScope scope(services_, tenant, entry.plugin, request_id, principal);
+    std::optional<HostScope> scope_holder(std::in_place, services_, tenant, entry.plugin, request_id, principal);
+    HostScope& scope = *scope_holder;
     HttpResponse response;
     try {
         sdk::Response out;
@@ -231,6 +232,8 @@ HttpResponse Dispatcher::route(HttpRequest& request, const std::string& request_
                       request_id, sdk::methodName(entry.route.method), entry.route.path);
         response = error(500, "internal_error", "internal error; quote the request id when reporting it", request_id);
     }
+    // Give the connection back first: finish() writes the audit record with one of its own.
+    scope_holder.reset();
     if (guard_) guard_->finish(req, *tenant, entry, response);
     addRequestIdToErrorBody(response, request_id);
     return response;

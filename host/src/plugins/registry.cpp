@@ -66,6 +66,14 @@ void PluginRegistrar::scriptFunction(const std::string& name, const std::string&
     d_.script_functions.emplace(name, ScriptFunctionEntry{d_.plugin, permission, std::move(fn)});
 }
 
+void PluginRegistrar::command(sdk::Command command) {
+    static const std::regex re("^[a-z][a-z0-9-]{0,31}$");
+    check(std::regex_match(command.name, re), "command '" + command.name + "' must be lowercase letters, digits and hyphens");
+    check(static_cast<bool>(command.handler), "command '" + command.name + "' has no handler");
+    check(!d_.commands.count(command.name), "command '" + command.name + "' is declared twice");
+    d_.commands.emplace(command.name, std::move(command));
+}
+
 void PluginRegistrar::provideService(const std::string& name, const char* type_name, std::shared_ptr<void> service) {
     check(service != nullptr, "service '" + name + "' is null");
     check(!d_.services.count(name), "service '" + name + "' is provided twice");
@@ -103,6 +111,7 @@ void Registry::commit(Declarations d) {
     for (auto& s : d.subscriptions) subscriptions_.push_back(std::move(s));
     for (auto& [name, svc] : d.services) services_.emplace(name, std::move(svc));
     for (auto& [name, fn] : d.script_functions) script_functions_.emplace(name, std::move(fn));
+    if (!d.commands.empty()) commands_[d.plugin] = std::move(d.commands);
     depends_[d.plugin] = std::move(d.depends);
     publishes_[d.plugin] = std::move(d.publishes);
     migrations_[d.plugin] = std::move(d.migrations);
@@ -114,6 +123,7 @@ void Registry::remove(const std::string& plugin) {
     std::erase_if(services_, [&](const auto& kv) { return kv.second.plugin == plugin; });
     std::erase_if(script_functions_, [&](const auto& kv) { return kv.second.plugin == plugin; });
     depends_.erase(plugin);
+    commands_.erase(plugin);
     std::erase_if(permissions_, [&](const auto& kv) { return kv.second.first == plugin; });
     publishes_.erase(plugin);
     migrations_.erase(plugin);
@@ -122,6 +132,13 @@ void Registry::remove(const std::string& plugin) {
 const ServiceEntry* Registry::service(const std::string& name) const {
     auto it = services_.find(name);
     return it == services_.end() ? nullptr : &it->second;
+}
+
+const sdk::Command* Registry::command(const std::string& plugin, const std::string& name) const {
+    auto p = commands_.find(plugin);
+    if (p == commands_.end()) return nullptr;
+    auto c = p->second.find(name);
+    return c == p->second.end() ? nullptr : &c->second;
 }
 
 bool Registry::mayPublish(const std::string& plugin, const std::string& event) const {

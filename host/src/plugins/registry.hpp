@@ -43,6 +43,7 @@ struct Declarations {
     std::vector<Subscription> subscriptions;
     std::map<std::string, ServiceEntry> services;
     std::map<std::string, ScriptFunctionEntry> script_functions;
+    std::map<std::string, sdk::Command> commands;
     std::set<std::string> depends;  // from the manifest, set by the loader
 };
 
@@ -68,6 +69,9 @@ public:
     // Whether `plugin` may publish `event`: it or one of its dependencies declared it.
     bool mayPublish(const std::string& plugin, const std::string& event) const;
     const std::map<std::string, ScriptFunctionEntry>& scriptFunctions() const { return script_functions_; }
+    // The command `name` of `plugin`, or null.
+    const sdk::Command* command(const std::string& plugin, const std::string& name) const;
+    const std::map<std::string, std::map<std::string, sdk::Command>>& commands() const { return commands_; }
     bool permissionExists(const std::string& name) const { return permissions_.count(name) > 0; }
     const std::map<std::string, std::pair<std::string, std::string>>& permissions() const { return permissions_; }
     // The migrations of `plugin` (empty when it has none).
@@ -81,6 +85,7 @@ private:
     std::map<std::string, std::set<std::string>> publishes_;
     std::map<std::string, std::set<std::string>> depends_;
     std::map<std::string, ScriptFunctionEntry> script_functions_;
+    std::map<std::string, std::map<std::string, sdk::Command>> commands_;  // plugin -> name -> command
     std::map<std::string, std::pair<std::string, std::string>> permissions_;  // name -> (plugin, description)
     std::map<std::string, std::vector<sdk::Migration>> migrations_;
 };
@@ -97,6 +102,7 @@ public:
     void publishes(const std::string& event) override;
     void subscribe(const std::string& event, sdk::EventHandler handler) override;
     void scriptFunction(const std::string& name, const std::string& permission, sdk::ScriptFunction fn) override;
+    void command(sdk::Command command) override;
 
     Declarations take() { return std::move(d_); }
 

@@ -1,6 +1,8 @@
 // The contacts plugin: its whole surface (migrations, permissions, routes, events,
 // service) is declared here, in one place.
 
+#include <fstream>
+#include <iterator>
 #include <memory>
 
 #include <tessera/sdk.hpp>
@@ -12,6 +14,7 @@
 #include "custom_fields.hpp"
 #include "idempotency.hpp"
 #include "resource_routes.hpp"
+#include "script_functions.hpp"
 
 namespace tessera::plugins::contacts {
 
@@ -40,6 +43,15 @@ public:
             r.publishes(event);
 
         r.provide<services::ContactsService>(service_);
+
+        r.command({"import", "Import contacts (or --collection companies) from a CSV file, with progress",
+                   "FILE.csv [--collection contacts|companies] [--mode all|partial]", importCommand});
+
+        // Lua workflows: crm.contacts.get/find/create/update, with the same rules as the API.
+        r.scriptFunction("contacts.get", "contacts.read", scriptGetContact);
+        r.scriptFunction("contacts.find", "contacts.read", scriptFindContacts);
+        r.scriptFunction("contacts.create", "contacts.write", scriptCreateContact);
+        r.scriptFunction("contacts.update", "contacts.write", scriptUpdateContact);
     }
 
     void start(sdk::HostContext& host) override {
@@ -48,6 +60,32 @@ public:
     }
 
 private:
+    // `tessera contacts import FILE ...`: the route's import, without the body limit.
+    static void importCommand(const sdk::CommandArgs& args, sdk::TenantScope& scope, sdk::Progress& progress,
+                              std::ostream& out) {
+        if (args.positional.size() != 1) throw sdk::ApiError(400, "usage", "name exactly one CSV file");
+        const std::string collection = args.options.count("collection") ? args.options.at("collection") : "contacts";
+        if (collection != "contacts" && collection != "companies")
+            throw sdk::ApiError(400, "usage", "--collection must be contacts or companies");
+        const std::string mode = args.options.count("mode") ? args.options.at("mode") : "all";
+        if (mode != "all" && mode != "partial") throw sdk::ApiError(400, "usage", "--mode must be all or partial");
+        for (const auto& [key, value] : args.options)
+            if (key != "collection" && key != "mode") throw sdk::ApiError(400, "usage", "unknown option --" + key);
+        std::ifstream in(args.positional[0], std::ios::binary);
+        if (!in) throw sdk::ApiError(400, "usage", "cannot read " + args.positional[0]);
+        const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        const auto outcome = importCsvText(collection == "contacts" ? contactSpec() : companySpec(), scope, text,
+                                           mode == "partial", &progress);
+        for (const auto& e : outcome.errors) out << "row " << e["row"].dump() << ": " << e["fields"].dump() << "\n";
+        if (!outcome.committed)
+            throw sdk::ApiError(422, "validation_failed",
+                                std::to_string(outcome.failed) + " of " + std::to_string(outcome.rows) +
+                                    " rows are not valid; nothing was imported");
+        out << "imported " << outcome.imported << " of " << outcome.rows << " rows into " << collection;
+        if (outcome.failed) out << " (" << outcome.failed << " rows skipped)";
+        out << "\n";
+    }
+
     // The same routes for contacts and companies, from their specs.
     static void declareCollection(sdk::Registrar& r, const ResourceSpec& spec) {
         using M = sdk::Method;

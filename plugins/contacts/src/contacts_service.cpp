@@ -24,4 +24,8 @@ sdk::Json ContactsServiceImpl::create(sdk::TenantScope& scope, const sdk::Json& 
     return createRecord(contactSpec(), scope, fields, loadDefinitions(scope.db(), contactSpec().plural));
 }
 
+std::optional<sdk::Json> ContactsServiceImpl::getCompany(sdk::TenantScope& scope, const std::string& id) {
+    return findRecord(scope.db(), companySpec(), id);
+}
+
 }  // namespace tessera::plugins::contacts

@@ -10,6 +10,7 @@ public:
     std::optional<sdk::Json> get(sdk::TenantScope& scope, const std::string& id) override;
     std::optional<sdk::Json> findByEmail(sdk::TenantScope& scope, const std::string& email) override;
     sdk::Json create(sdk::TenantScope& scope, const sdk::Json& fields) override;
+    std::optional<sdk::Json> getCompany(sdk::TenantScope& scope, const std::string& id) override;
 };
 
 }  // namespace tessera::plugins::contacts

@@ -141,8 +141,22 @@ sdk::Response importCsv(const ResourceSpec& spec, const sdk::Request& req, sdk::
             throw sdk::ApiError(400, "invalid_query", k + ": not supported here",
                                 {{k, k == "mode" ? "expected mode=all or mode=partial" : "unknown query parameter"}});
     }
-    if (!validUtf8(req.body)) throw sdk::ApiError(400, "invalid_csv", "the CSV is not valid UTF-8");
-    auto rows = parseCsv(req.body);
+    const ImportOutcome outcome = importCsvText(spec, scope, req.body, partial, nullptr);
+    if (!outcome.committed) {
+        sdk::Json body = {{"error",
+                           {{"code", "validation_failed"},
+                            {"message", std::to_string(outcome.failed) + " of " + std::to_string(outcome.rows) +
+                                            " rows are not valid; nothing was imported"},
+                            {"rows", outcome.errors}}}};
+        return sdk::Response::json(body, 422);
+    }
+    return sdk::Response::json({{"imported", outcome.imported}, {"failed", outcome.failed}, {"errors", outcome.errors}});
+}
+
+ImportOutcome importCsvText(const ResourceSpec& spec, sdk::TenantScope& scope, const std::string& csv, bool partial,
+                            sdk::Progress* progress) {
+    if (!validUtf8(csv)) throw sdk::ApiError(400, "invalid_csv", "the CSV is not valid UTF-8");
+    auto rows = parseCsv(csv);
     if (!rows) throw sdk::ApiError(400, "invalid_csv", "the CSV has an unterminated quoted field");
     if (rows->empty()) throw sdk::ApiError(400, "invalid_csv", "the CSV has no header row");
 
@@ -162,10 +176,15 @@ sdk::Response importCsv(const ResourceSpec& spec, const sdk::Request& req, sdk::
     if (!column_errors.empty())
         throw sdk::ApiError(422, "validation_failed", "the CSV header names unknown columns", column_errors);
 
-    sdk::Json errors = sdk::Json::array();
-    std::size_t imported = 0, failed = 0;
+    ImportOutcome outcome;
+    outcome.rows = rows->size() - 1;
+    if (progress) progress->total(outcome.rows);
+    auto& errors = outcome.errors;
+    auto& imported = outcome.imported;
+    auto& failed = outcome.failed;
     auto work = [&] {
         for (std::size_t r = 1; r < rows->size(); ++r) {
+            if (progress) progress->done(r - 1);
             const auto& cells = (*rows)[r];
             const int row_number = static_cast<int>(r) + 1;
             sdk::Json body = sdk::Json::object();
@@ -202,19 +221,16 @@ sdk::Response importCsv(const ResourceSpec& spec, const sdk::Request& req, sdk::
             ++failed;
             if (errors.size() < kMaxReportedErrors) errors.push_back({{"row", row_number}, {"fields", row_errors}});
         }
+        if (progress) progress->done(outcome.rows);
         if (failed > 0 && !partial) throw RollbackImport{};
     };
     try {
         db.transaction(work);
     } catch (const RollbackImport&) {
-        sdk::Json body = {{"error",
-                           {{"code", "validation_failed"},
-                            {"message", std::to_string(failed) + " of " + std::to_string(rows->size() - 1) +
-                                            " rows are not valid; nothing was imported"},
-                            {"rows", errors}}}};
-        return sdk::Response::json(body, 422);
+        outcome.committed = false;
+        outcome.imported = 0;
     }
-    return sdk::Response::json({{"imported", imported}, {"failed", failed}, {"errors", errors}});
+    return outcome;
 }
 
 }  // namespace tessera::plugins::contacts

@@ -21,4 +21,20 @@ sdk::Response exportCsv(const ResourceSpec& spec, const sdk::Request& req, sdk::
 /// which imports the good rows and reports the bad ones (200).
 sdk::Response importCsv(const ResourceSpec& spec, const sdk::Request& req, sdk::TenantScope& scope);
 
+/// What importing a CSV did. `committed` is false when an all-or-nothing import found
+/// bad rows and imported nothing.
+struct ImportOutcome {
+    std::size_t rows = 0;
+    std::size_t imported = 0;
+    std::size_t failed = 0;
+    sdk::Json errors = sdk::Json::array();  ///< [{row, fields}], the first few bad rows
+    bool committed = true;
+};
+
+/// The import behind importCsv and `tessera contacts import`: validates the whole text
+/// (header row first) and imports it in one transaction by the rules above, telling
+/// `progress` (if any) of each row. Throws ApiError 400/422 for text or header problems.
+ImportOutcome importCsvText(const ResourceSpec& spec, sdk::TenantScope& scope, const std::string& csv, bool partial,
+                            sdk::Progress* progress);
+
 }  // namespace tessera::plugins::contacts

@@ -157,10 +157,27 @@ sdk::Response recordResponse(const sdk::Json& record, int status) {
     return r;
 }
 
+// Runs the tenant's "before" workflows on `view` (the record as it would be written) and
+// returns `input` with whatever they changed, so their changes pass the same validation.
+// JSON null does not reach Lua, so a key that disappears was cleared by the hook only if
+// it held a value before.
+static sdk::Json withBeforeHooks(sdk::TenantScope& scope, const std::string& event, sdk::Json view, sdk::Json input) {
+    if (!view.is_object()) return input;
+    const sdk::Json original = view;
+    scope.beforeWrite(event, view);
+    if (view == original || !view.is_object()) return input;
+    for (const auto& [k, v] : view.items())
+        if (!original.contains(k) || original[k] != v) input[k] = v;
+    for (const auto& [k, v] : original.items())
+        if (!v.is_null() && !view.contains(k)) input[k] = nullptr;
+    return input;
+}
+
 sdk::Json createRecord(const ResourceSpec& spec, sdk::TenantScope& scope, const sdk::Json& body,
                        const std::vector<CustomFieldDef>& defs) {
     auto& db = scope.db();
-    auto in = validateInput(spec, body, defs, true);
+    const sdk::Json input = withBeforeHooks(scope, spec.singular + ".create", body, body);
+    auto in = validateInput(spec, input, defs, true);
     checkReferences(spec, db, in.values, in.errors);
     throwIfInvalid(in.errors);
 
@@ -201,7 +218,14 @@ sdk::Json createRecord(const ResourceSpec& spec, sdk::TenantScope& scope, const 
 sdk::Json updateRecord(const ResourceSpec& spec, sdk::TenantScope& scope, const sdk::Json& current,
                        const sdk::Json& body, const std::vector<CustomFieldDef>& defs) {
     auto& db = scope.db();
-    auto in = validateInput(spec, body, defs, false);
+    sdk::Json proposed = current;
+    if (body.is_object())
+        for (const auto& [k, v] : body.items()) {
+            if (k == "custom_fields" && v.is_object() && proposed[k].is_object()) proposed[k].update(v);
+            else proposed[k] = v;
+        }
+    const sdk::Json input = withBeforeHooks(scope, spec.singular + ".update", proposed, body);
+    auto in = validateInput(spec, input, defs, false);
     checkReferences(spec, db, in.values, in.errors);
     throwIfInvalid(in.errors);
 

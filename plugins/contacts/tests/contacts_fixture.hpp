@@ -37,6 +37,7 @@ protected:
                           std::map<std::string, std::string> headers = {}) {
         headers["X-Tenant"] = "acme";
         headers["Content-Type"] = content_type;
+        headers.emplace("Authorization", "Bearer " + host_->ownerToken("acme"));
         return tessera::test::httpRequest(host_->port(), method, target, headers, body);
     }
     // Creates a contact and returns it, failing the test unless the answer is 201.

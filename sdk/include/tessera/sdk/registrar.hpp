@@ -8,8 +8,11 @@
 /// the plugin stays registered.
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
+#include <ostream>
 #include <stdexcept>
 #include <string>
 #include <typeinfo>
@@ -32,6 +35,35 @@ using EventHandler = std::function<void(const Event&, TenantScope&)>;
 /// result cross as JSON; throw ApiError for expected failures (the script sees
 /// `nil, message`). Runs with the permissions of the identity the workflow runs as.
 using ScriptFunction = std::function<Json(const Json& args, TenantScope&)>;
+
+/// Progress of a long-running command; the CLI draws it on a terminal. Thread-safe.
+class Progress {
+public:
+    virtual ~Progress() = default;
+    /// How many units the work has (0: unknown).
+    virtual void total(std::uint64_t units) = 0;
+    /// How many units are done so far.
+    virtual void done(std::uint64_t units) = 0;
+};
+
+/// What a command line gave a plugin command: `tessera <plugin> <command> ARGS...
+/// --tenant T [--key value | --flag]...`.
+struct CommandArgs {
+    std::vector<std::string> positional;
+    std::map<std::string, std::string> options;  ///< "--key value" → key; a bare "--flag" → "true"
+};
+
+/// A plugin's command-line command. Runs in the scope of the tenant named by --tenant
+/// (with a system identity). Write the result for the operator to `out`; throw ApiError
+/// for expected failures (the CLI prints the message and exits 1).
+using CommandHandler = std::function<void(const CommandArgs&, TenantScope&, Progress&, std::ostream& out)>;
+
+struct Command {
+    std::string name;     ///< e.g. "import": run as `tessera contacts import ...`
+    std::string summary;  ///< one line for `tessera <plugin> --help`
+    std::string usage;    ///< arguments, e.g. "FILE.csv [--mode partial]"
+    CommandHandler handler;
+};
 
 struct Route {
     Method method = Method::Get;
@@ -81,6 +113,9 @@ public:
     /// Offers `fn` to Lua workflows as crm.<name>, e.g. "contacts.get". `permission`
     /// (declared like a route's) is checked against the workflow's role.
     virtual void scriptFunction(const std::string& name, const std::string& permission, ScriptFunction fn) = 0;
+
+    /// Adds a command-line command, run as `tessera <plugin id> <name> ... --tenant T`.
+    virtual void command(Command command) = 0;
 
     /// Offers a service to other plugins. `I` declares `static constexpr const char*
     /// kServiceName`; the object must stay valid until the plugin's stop().

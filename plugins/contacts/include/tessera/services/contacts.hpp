@@ -40,6 +40,11 @@ public:
     /// 409 duplicate_email (fields.email names the existing contact; use findByEmail
     /// first for get-or-create). Thread-safe; call it only during the scope's call.
     virtual sdk::Json create(sdk::TenantScope& scope, const sdk::Json& fields) = 0;
+
+    /// The company with `id` in the scope's tenant (REST representation of GET
+    /// /api/v1/companies/{id}), or nullopt. Added after create(): existing slots keep
+    /// their place in the vtable.
+    virtual std::optional<sdk::Json> getCompany(sdk::TenantScope& scope, const std::string& id) = 0;
 };
 
 }  // namespace tessera::services

@@ -1,0 +1,33 @@
+#pragma once
+// Helpers shared by the auth module's route handlers.
+
+#include <optional>
+#include <string>
+
+#include <tessera/sdk/http.hpp>
+#include <tessera/sdk/scope.hpp>
+
+#include "auth/auth_service.hpp"
+
+namespace tessera::host::auth {
+
+// The caller's identity (set by the guard); throws 401 when the route ran without one.
+const Identity& callerIdentity();
+
+// Writes a security event to the tenant's audit log, attributed to the caller (or to
+// `actor_name` when nobody is signed in, e.g. a failed login).
+void auditEvent(const sdk::Request& req, sdk::TenantScope& scope, const std::string& action, int status,
+                const sdk::Json& details = sdk::Json::object(), const std::string& actor_name = {});
+
+// 422 validation_failed with one field.
+[[noreturn]] void invalidField(const std::string& field, const std::string& problem);
+// A required string field of 1..max characters.
+std::string requiredString(const sdk::Json& body, const std::string& field, std::size_t max);
+std::optional<std::string> optionalString(const sdk::Json& body, const std::string& field, std::size_t max);
+// Whether `id` has the shape of an id this module issues ("<prefix>_<base32>").
+bool plausibleId(const std::string& id, const std::string& prefix);
+// Puts a message for `to` in the tenant's outbox (and logs it in development mode).
+void queueEmail(sdk::TenantScope& scope, const AuthSettings& settings, const std::string& to,
+                const std::string& subject, const std::string& body);
+
+}  // namespace tessera::host::auth

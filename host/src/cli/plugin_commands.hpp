@@ -1,0 +1,13 @@
+#pragma once
+// `tessera <plugin> <command> ARGS... --tenant T [--key value]...`: commands that plugins
+// declare with Registrar::command, run in a tenant's scope with a progress display.
+
+#include <string>
+#include <vector>
+
+namespace tessera::host {
+
+// `args` starts at the plugin id. Returns the exit code (0 ok, 1 failed, 2 usage).
+int runPluginCommand(const std::string& config_path, const std::vector<std::string>& args);
+
+}  // namespace tessera::host

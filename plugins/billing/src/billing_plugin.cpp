@@ -1,0 +1,120 @@
+// The billing plugin: its whole surface (migrations, permissions, routes, events, Lua
+// functions, background jobs) is declared here, in one place.
+
+#include <tessera/sdk.hpp>
+#include <tessera/sdk/migrations.hpp>
+
+#include "catalog.hpp"
+#include "clock_ids.hpp"
+#include "gateways.hpp"
+#include "idempotency.hpp"
+#include "invoices.hpp"
+#include "payments.hpp"
+#include "pix_routes.hpp"
+#include "reports.hpp"
+#include "scripting.hpp"
+#include "settings.hpp"
+#include "subscriptions.hpp"
+
+namespace tessera::plugins::billing {
+
+class BillingPlugin final : public sdk::Plugin {
+public:
+    void declare(sdk::Registrar& r) override {
+        r.migrations(sdk::embeddedMigrations());
+
+        r.permission("billing.read", "Read products, tax rates, invoices, payments, subscriptions and reports");
+        r.permission("billing.write", "Create products, draft and issue invoices, record payments, manage subscriptions");
+        r.permission("billing.delete", "Delete draft invoices and unused products");
+        r.permission("billing.invoices.void", "Void invoices and mark them uncollectible");
+        r.permission("billing.admin", "Change billing settings (numbering, PIX, webhook secrets), tax rates; run billing jobs");
+
+        using M = sdk::Method;
+        const std::string base = "/api/v1/billing";
+        r.route({M::Get, base + "/settings", "billing.read", getSettingsRoute});
+        r.route({M::Patch, base + "/settings", "billing.admin", patchSettingsRoute});
+
+        r.route({M::Get, base + "/tax-rates", "billing.read", listTaxRatesRoute});
+        r.route({M::Post, base + "/tax-rates", "billing.admin", idempotent(createTaxRateRoute)});
+        r.route({M::Get, base + "/tax-rates/{id}", "billing.read", getTaxRateRoute});
+        r.route({M::Patch, base + "/tax-rates/{id}", "billing.admin", patchTaxRateRoute});
+
+        r.route({M::Get, base + "/products", "billing.read", listProductsRoute});
+        r.route({M::Post, base + "/products", "billing.write", idempotent(createProductRoute)});
+        r.route({M::Get, base + "/products/{id}", "billing.read", getProductRoute});
+        r.route({M::Patch, base + "/products/{id}", "billing.write", patchProductRoute});
+        r.route({M::Delete, base + "/products/{id}", "billing.delete", deleteProductRoute});
+
+        r.route({M::Get, base + "/invoices", "billing.read", listInvoicesRoute});
+        r.route({M::Post, base + "/invoices", "billing.write", idempotent(createInvoiceRoute)});
+        r.route({M::Get, base + "/invoices/{id}", "billing.read", getInvoiceRoute});
+        r.route({M::Patch, base + "/invoices/{id}", "billing.write", patchInvoiceRoute});
+        r.route({M::Delete, base + "/invoices/{id}", "billing.delete", deleteInvoiceRoute});
+        r.route({M::Post, base + "/invoices/{id}/issue", "billing.write", issueInvoiceRoute});
+        r.route({M::Post, base + "/invoices/{id}/void", "billing.invoices.void", voidInvoiceRoute});
+        r.route({M::Post, base + "/invoices/{id}/mark-uncollectible", "billing.invoices.void", markUncollectibleRoute});
+        r.route({M::Post, base + "/invoices/{id}/credit-notes", "billing.write", idempotent(createCreditNoteRoute)});
+        r.route({M::Get, base + "/invoices/{id}/payments", "billing.read", listInvoicePaymentsRoute});
+        r.route({M::Post, base + "/invoices/{id}/payments", "billing.write", idempotent(recordPaymentRoute)});
+        r.route({M::Get, base + "/invoices/{id}/pix", "billing.read", pixPayloadRoute});
+        r.route({M::Get, base + "/invoices/{id}/pix.svg", "billing.read", pixSvgRoute});
+        r.route({M::Get, base + "/invoices/{id}/pix.png", "billing.read", pixPngRoute});
+        r.route({M::Get, base + "/payments", "billing.read", listPaymentsRoute});
+
+        // Public: gateways cannot log in; the HMAC signature with the tenant's secret is
+        // the authentication.
+        sdk::Route webhook{M::Post, base + "/webhooks/{provider}", "", webhookRoute};
+        webhook.is_public = true;
+        r.route(std::move(webhook));
+
+        r.route({M::Get, base + "/subscriptions", "billing.read", listSubscriptionsRoute});
+        r.route({M::Post, base + "/subscriptions", "billing.write", idempotent(createSubscriptionRoute)});
+        r.route({M::Get, base + "/subscriptions/{id}", "billing.read", getSubscriptionRoute});
+        r.route({M::Post, base + "/subscriptions/{id}/cancel", "billing.write", cancelSubscriptionRoute});
+
+        r.route({M::Get, base + "/reports/revenue", "billing.read", revenueReportRoute});
+        r.route({M::Get, base + "/reports/aging", "billing.read", agingReportRoute});
+        r.route({M::Get, base + "/reports/mrr", "billing.read", mrrReportRoute});
+
+        r.route({M::Post, base + "/jobs/run", "billing.admin", runJobsRoute});
+
+        for (const char* event : {"invoice.created", "invoice.issued", "invoice.deleted", "invoice.voided",
+                                  "invoice.uncollectible", "invoice.paid", "invoice.overdue", "payment.received",
+                                  "subscription.created", "subscription.updated", "subscription.canceled"})
+            r.publishes(event);
+
+        r.scriptFunction("billing.invoices.create", "billing.write", scriptCreateInvoice);
+        r.scriptFunction("billing.invoices.get", "billing.read", scriptGetInvoice);
+        r.scriptFunction("billing.invoices.find", "billing.read", scriptFindInvoices);
+        r.scriptFunction("billing.invoices.void", "billing.invoices.void", scriptVoidInvoice);
+        r.scriptFunction("billing.payments.record", "billing.write", scriptRecordPayment);
+    }
+
+    void start(sdk::HostContext& host) override {
+        // [plugins.billing] job_interval_seconds: how often subscriptions are billed and
+        // overdue invoices noticed. Both are idempotent, so a short interval only costs queries.
+        long interval = 3600;
+        const std::string configured = host.config("job_interval_seconds", "3600");
+        try {
+            interval = std::stol(configured);
+        } catch (...) {
+            interval = 0;
+        }
+        if (interval < 1 || interval > 86400) {
+            host.log().warn("job_interval_seconds must be 1-86400; using 3600 instead of '" + configured + "'");
+            interval = 3600;
+        }
+        host.everyTenant("billing jobs", std::chrono::seconds(interval), [](sdk::TenantScope& scope) {
+            JobReport report;
+            const auto today = todayUtc();
+            runSubscriptionBilling(scope, today, report);
+            runOverdueNotices(scope, today, report);
+        });
+        host.everyTenant("purge idempotency keys", std::chrono::hours(1),
+                         [](sdk::TenantScope& scope) { purgeIdempotencyKeys(scope.db()); });
+    }
+};
+
+}  // namespace tessera::plugins::billing
+
+TESSERA_PLUGIN(tessera::plugins::billing::BillingPlugin, "billing", "1.0.0")

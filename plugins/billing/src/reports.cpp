@@ -1,0 +1,99 @@
+#include "reports.hpp"
+
+#include <map>
+
+#include "api_support.hpp"
+#include "clock_ids.hpp"
+#include "invoices.hpp"
+#include "money.hpp"
+#include "subscriptions.hpp"
+
+namespace tessera::plugins::billing {
+namespace {
+
+sdk::ApiError badQuery(const std::string& param, const std::string& problem) {
+    return sdk::ApiError(400, "invalid_query", param + ": " + problem, {{param, problem}});
+}
+
+bool validMonth(const std::string& m) { return m.size() == 7 && validDate(m + "-01"); }
+
+}  // namespace
+
+sdk::Response revenueReportRoute(const sdk::Request& req, sdk::TenantScope& scope) {
+    const std::string today = todayUtc();
+    std::string to = today.substr(0, 7);
+    std::string from = addMonthsAnchored(today, -11, 1).substr(0, 7);
+    for (const auto& [key, value] : req.query) {
+        if (key != "from" && key != "to") throw badQuery(key, "unknown query parameter");
+        if (!validMonth(value)) throw badQuery(key, "must be a month YYYY-MM");
+        (key == "from" ? from : to) = value;
+    }
+    if (from > to) throw badQuery("from", "must not be after to");
+    const auto rows = scope.db().query(
+        "SELECT SUBSTR(paid_on, 1, 7) AS month, currency, SUM(amount) AS amount, COUNT(*) AS payments"
+        " FROM billing_payments WHERE paid_on >= ? AND paid_on < ?"
+        " GROUP BY SUBSTR(paid_on, 1, 7), currency ORDER BY month, currency",
+        {from + "-01", addMonthsAnchored(to + "-01", 1, 1)});
+    sdk::Json data = sdk::Json::array();
+    for (const auto& r : rows)
+        data.push_back({{"month", r["month"].asText()},
+                        {"currency", r["currency"].asText()},
+                        {"amount", r["amount"].asInt()},
+                        {"payments", r["payments"].asInt()}});
+    return sdk::Response::json({{"from", from}, {"to", to}, {"data", data}});
+}
+
+sdk::Response agingReportRoute(const sdk::Request& req, sdk::TenantScope& scope) {
+    std::string as_of = todayUtc();
+    for (const auto& [key, value] : req.query) {
+        if (key != "as_of") throw badQuery(key, "unknown query parameter");
+        if (!validDate(value)) throw badQuery(key, "must be a date YYYY-MM-DD");
+        as_of = value;
+    }
+    static const char* kBuckets[] = {"current", "1_30", "31_60", "61_90", "90_plus"};
+    std::map<std::string, sdk::Json> by_currency;
+    const auto rows = scope.db().query(
+        "SELECT currency, due_date, total - amount_paid - amount_credited AS outstanding FROM billing_invoices"
+        " WHERE kind = 'invoice' AND status IN ('open', 'uncollectible') AND issue_date <= ?",
+        {as_of});
+    for (const auto& r : rows) {
+        auto& entry = by_currency[r["currency"].asText()];
+        if (entry.is_null()) {
+            entry = {{"currency", r["currency"].asText()}, {"total", 0}, {"invoices", 0}};
+            for (const char* b : kBuckets) entry[b] = 0;
+        }
+        const long late = dayNumber(as_of) - dayNumber(r["due_date"].asText());
+        const char* bucket = late <= 0 ? "current" : late <= 30 ? "1_30" : late <= 60 ? "31_60" : late <= 90 ? "61_90" : "90_plus";
+        const Amount outstanding = r["outstanding"].asInt();
+        entry[bucket] = entry[bucket].get<Amount>() + outstanding;
+        entry["total"] = entry["total"].get<Amount>() + outstanding;
+        entry["invoices"] = entry["invoices"].get<long>() + 1;
+    }
+    sdk::Json data = sdk::Json::array();
+    for (auto& [currency, entry] : by_currency) data.push_back(std::move(entry));
+    return sdk::Response::json({{"as_of", as_of}, {"data", data}});
+}
+
+sdk::Response mrrReportRoute(const sdk::Request& req, sdk::TenantScope& scope) {
+    if (!req.query.empty()) throw badQuery(req.query.begin()->first, "unknown query parameter");
+    auto& db = scope.db();
+    std::map<std::string, std::pair<Amount, long>> by_currency;
+    for (const auto& r : db.query("SELECT id, currency, cycle, items FROM billing_subscriptions WHERE status = 'active'")) {
+        FieldErrors errors;
+        const Amount per_cycle = priceItems(db, sdk::Json::parse(r["items"].asText()), r["currency"].asText(), errors);
+        if (!errors.empty()) {
+            scope.log().warn("subscription " + r["id"].asText() + " no longer prices; left out of MRR");
+            continue;
+        }
+        const auto monthly = static_cast<Amount>(roundHalfEven(per_cycle, cycleMonths(r["cycle"].asText())));
+        auto& entry = by_currency[r["currency"].asText()];
+        entry.first += monthly;
+        entry.second += 1;
+    }
+    sdk::Json data = sdk::Json::array();
+    for (const auto& [currency, entry] : by_currency)
+        data.push_back({{"currency", currency}, {"mrr", entry.first}, {"subscriptions", entry.second}});
+    return sdk::Response::json({{"data", data}});
+}
+
+}  // namespace tessera::plugins::billing

@@ -1,0 +1,132 @@
+#include "settings.hpp"
+
+#include "api_support.hpp"
+#include "clock_ids.hpp"
+#include "gateways.hpp"
+#include "numbering.hpp"
+#include "pix.hpp"
+
+namespace tessera::plugins::billing {
+namespace {
+
+sdk::Json toJson(sdk::Database& db, const BillingSettings& s) {
+    sdk::Json providers = sdk::Json::array();
+    for (const auto& row : db.query("SELECT provider FROM billing_webhook_secrets ORDER BY provider"))
+        providers.push_back(row["provider"].asText());
+    auto opt = [](const std::optional<std::string>& v) { return v ? sdk::Json(*v) : sdk::Json(nullptr); };
+    return {{"invoice_number_format", s.invoice_number_format},
+            {"credit_note_number_format", s.credit_note_number_format},
+            {"default_due_days", s.default_due_days},
+            {"pix_key", opt(s.pix_key)},
+            {"pix_merchant_name", opt(s.pix_merchant_name)},
+            {"pix_merchant_city", opt(s.pix_merchant_city)},
+            {"webhook_providers", providers},
+            {"version", s.version},
+            {"updated_at", s.updated_at.empty() ? sdk::Json(nullptr) : sdk::Json(s.updated_at)}};
+}
+
+}  // namespace
+
+BillingSettings loadSettings(sdk::Database& db) {
+    BillingSettings s;
+    auto row = db.queryOne("SELECT * FROM billing_settings WHERE id = 1");
+    if (!row) return s;
+    const auto& r = *row;
+    s.invoice_number_format = r["invoice_number_format"].asText();
+    s.credit_note_number_format = r["credit_note_number_format"].asText();
+    s.default_due_days = static_cast<int>(r["default_due_days"].asInt());
+    if (!r["pix_key"].isNull()) s.pix_key = r["pix_key"].asText();
+    if (!r["pix_merchant_name"].isNull()) s.pix_merchant_name = r["pix_merchant_name"].asText();
+    if (!r["pix_merchant_city"].isNull()) s.pix_merchant_city = r["pix_merchant_city"].asText();
+    s.version = static_cast<int>(r["version"].asInt());
+    s.updated_at = r["updated_at"].asText();
+    return s;
+}
+
+std::optional<std::string> webhookSecret(sdk::Database& db, const std::string& provider) {
+    auto row = db.queryOne("SELECT secret FROM billing_webhook_secrets WHERE provider = ?", {provider});
+    if (!row) return std::nullopt;
+    return (*row)["secret"].asText();
+}
+
+sdk::Response getSettingsRoute(const sdk::Request& req, sdk::TenantScope& scope) {
+    return itemResponse(toJson(scope.db(), loadSettings(scope.db())), 200, &req);
+}
+
+sdk::Response patchSettingsRoute(const sdk::Request& req, sdk::TenantScope& scope) {
+    const auto body = sdk::parseJsonObject(req);
+    FieldErrors errors;
+    BodyReader in(body,
+                  {"invoice_number_format", "credit_note_number_format", "default_due_days", "pix_key",
+                   "pix_merchant_name", "pix_merchant_city", "webhook_secrets"},
+                  errors);
+    auto& db = scope.db();
+    return db.transaction([&] {
+        auto s = loadSettings(db);
+        checkIfMatch(req, toJson(db, s));
+        const auto before = s;
+        for (auto* field : {&s.invoice_number_format, &s.credit_note_number_format}) {
+            const std::string name =
+                field == &s.invoice_number_format ? "invoice_number_format" : "credit_note_number_format";
+            if (auto v = in.text(name, 60, in.has(name))) {
+                if (auto problem = numberFormatProblem(*v); !problem.empty()) in.error(name, problem);
+                else *field = *v;
+            }
+        }
+        if (auto v = in.integer("default_due_days", 0, 3650, in.has("default_due_days"))) s.default_due_days = int(*v);
+        const std::pair<const char*, std::optional<std::string>*> pix[] = {
+            {"pix_key", &s.pix_key}, {"pix_merchant_name", &s.pix_merchant_name}, {"pix_merchant_city", &s.pix_merchant_city}};
+        for (auto [name, target] : pix) {
+            if (!in.has(name)) continue;
+            if (in.isNull(name)) {
+                target->reset();
+                continue;
+            }
+            const std::string field = std::string(name).substr(4);  // "key", "merchant_name", ...
+            if (auto v = in.text(name, 99)) {
+                if (auto problem = validatePixField(field, *v); !problem.empty()) in.error(name, problem);
+                else *target = *v;
+            }
+        }
+        sdk::Json secrets = sdk::Json::object();
+        if (in.has("webhook_secrets")) {
+            const auto& given = in.raw("webhook_secrets");
+            if (!given.is_object()) in.error("webhook_secrets", "must be an object of provider: secret");
+            else
+                for (const auto& [provider, secret] : given.items()) {
+                    if (!findGateway(provider)) in.error("webhook_secrets." + provider, "unknown payment provider");
+                    else if (!secret.is_null() && (!secret.is_string() || secret.get<std::string>().size() < 16 ||
+                                                   secret.get<std::string>().size() > 200))
+                        in.error("webhook_secrets." + provider, "must be a string of 16-200 characters, or null");
+                    else secrets[provider] = secret;
+                }
+        }
+        errors.throwIfAny();
+
+        const std::string now = nowIso();
+        for (const auto& [provider, secret] : secrets.items()) {
+            db.execute("DELETE FROM billing_webhook_secrets WHERE provider = ?", {provider});
+            if (!secret.is_null())
+                db.execute("INSERT INTO billing_webhook_secrets (provider, secret, updated_at) VALUES (?, ?, ?)",
+                           {provider, secret.get<std::string>(), now});
+        }
+        const bool changed = s.invoice_number_format != before.invoice_number_format ||
+                             s.credit_note_number_format != before.credit_note_number_format ||
+                             s.default_due_days != before.default_due_days || s.pix_key != before.pix_key ||
+                             s.pix_merchant_name != before.pix_merchant_name ||
+                             s.pix_merchant_city != before.pix_merchant_city || !secrets.empty();
+        if (changed) {
+            s.version += 1;
+            s.updated_at = now;
+            db.execute("DELETE FROM billing_settings WHERE id = 1");
+            db.execute("INSERT INTO billing_settings (id, invoice_number_format, credit_note_number_format,"
+                       " default_due_days, pix_key, pix_merchant_name, pix_merchant_city, version, updated_at)"
+                       " VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       {s.invoice_number_format, s.credit_note_number_format, s.default_due_days, s.pix_key,
+                        s.pix_merchant_name, s.pix_merchant_city, s.version, s.updated_at});
+        }
+        return itemResponse(toJson(db, s));
+    });
+}
+
+}  // namespace tessera::plugins::billing

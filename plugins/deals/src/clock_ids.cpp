@@ -1,0 +1,116 @@
+#include "clock_ids.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <random>
+
+namespace tessera::plugins::deals {
+namespace {
+
+std::string format(std::chrono::system_clock::time_point tp) {
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(tp.time_since_epoch()).count();
+    const std::time_t secs = static_cast<std::time_t>(ms / 1000);
+    std::tm tm{};
+    gmtime_r(&secs, &tm);
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+                  tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
+    return buf;
+}
+
+bool digits(std::string_view s, std::size_t pos, std::size_t n, int& out) {
+    if (pos + n > s.size()) return false;
+    out = 0;
+    for (std::size_t i = pos; i < pos + n; ++i) {
+        if (s[i] < '0' || s[i] > '9') return false;
+        out = out * 10 + (s[i] - '0');
+    }
+    return true;
+}
+
+bool leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+std::int64_t daysFromCivil(int y, int m, int d) {
+    y -= m <= 2;
+    const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+    const unsigned yoe = static_cast<unsigned>(y - era * 400);
+    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + static_cast<unsigned>(d) - 1;
+    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+}  // namespace
+
+std::string newId(std::string_view prefix) {
+    static constexpr char kAlphabet[] = "0123456789abcdefghjkmnpqrstvwxyz";
+    thread_local std::mt19937_64 rng{std::random_device{}()};
+    std::string id(prefix);
+    std::uint64_t a = rng(), b = rng();
+    for (int i = 0; i < 20; ++i) {
+        std::uint64_t& src = i < 12 ? a : b;
+        id += kAlphabet[src & 31];
+        src >>= 5;
+    }
+    return id;
+}
+
+std::string nowIso() { return format(std::chrono::system_clock::now()); }
+
+std::string isoSecondsAgo(long seconds) {
+    return format(std::chrono::system_clock::now() - std::chrono::seconds(seconds));
+}
+
+bool validDate(std::string_view s) {
+    int y = 0, m = 0, d = 0;
+    if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
+    if (!digits(s, 0, 4, y) || !digits(s, 5, 2, m) || !digits(s, 8, 2, d)) return false;
+    static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (m < 1 || m > 12 || d < 1) return false;
+    return d <= kDays[m - 1] + (m == 2 && leap(y) ? 1 : 0);
+}
+
+bool parseTimestamp(std::string_view s, std::string& normalized) {
+    int h = 0, mi = 0, sec = 0, ms = 0;
+    if (s.size() < 20 || !validDate(s.substr(0, 10)) || s[10] != 'T' || s[13] != ':' || s[16] != ':') return false;
+    if (!digits(s, 11, 2, h) || !digits(s, 14, 2, mi) || !digits(s, 17, 2, sec)) return false;
+    if (h > 23 || mi > 59 || sec > 59) return false;
+    std::size_t pos = 19;
+    if (s[pos] == '.') {
+        std::size_t n = 0;
+        ++pos;
+        while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
+            if (n < 3) ms = ms * 10 + (s[pos] - '0');
+            ++n, ++pos;
+        }
+        if (n == 0) return false;
+        for (; n < 3; ++n) ms *= 10;
+    }
+    if (pos + 1 != s.size() || s[pos] != 'Z') return false;
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%.10sT%02d:%02d:%02d.%03dZ", s.data(), h, mi, sec, ms);
+    normalized = buf;
+    return true;
+}
+
+std::optional<std::int64_t> epochMillis(std::string_view iso) {
+    std::string norm;
+    if (validDate(iso)) norm = std::string(iso) + "T00:00:00.000Z";
+    else if (!parseTimestamp(iso, norm)) return std::nullopt;
+    int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0, ms = 0;
+    digits(norm, 0, 4, y), digits(norm, 5, 2, mo), digits(norm, 8, 2, d);
+    digits(norm, 11, 2, h), digits(norm, 14, 2, mi), digits(norm, 17, 2, s), digits(norm, 20, 3, ms);
+    return ((daysFromCivil(y, mo, d) * 24 + h) * 60 + mi) * 60000LL + s * 1000LL + ms;
+}
+
+std::string nextMonth(const std::string& month) {
+    int y = 0, m = 0;
+    digits(month, 0, 4, y), digits(month, 5, 2, m);
+    if (++m > 12) m = 1, ++y;
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%04d-%02d", y, m);
+    return buf;
+}
+
+}  // namespace tessera::plugins::deals

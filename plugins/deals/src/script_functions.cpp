@@ -1,0 +1,83 @@
+#include "script_functions.hpp"
+
+#include "deal_list.hpp"
+#include "deal_store.hpp"
+
+namespace tessera::plugins::deals {
+namespace {
+
+std::string requireId(const sdk::Json& args) {
+    if (!args.is_object() || !args.contains("id") || !args["id"].is_string())
+        throw sdk::ApiError(422, "validation_failed", "id is required", {{"id", "is required"}});
+    return args["id"].get<std::string>();
+}
+
+// Lua numbers arrive as JSON numbers; turn a filter value into query text.
+std::string queryText(const sdk::Json& v) {
+    if (v.is_string()) return v.get<std::string>();
+    if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
+    if (v.is_number_integer()) return std::to_string(v.get<std::int64_t>());
+    if (v.is_array()) {
+        std::string out;
+        for (const auto& e : v) out += (out.empty() ? "" : ",") + queryText(e);
+        return out;
+    }
+    return v.dump();
+}
+
+}  // namespace
+
+sdk::Json scriptGet(const sdk::Json& args, sdk::TenantScope& scope) { return requireDeal(scope.db(), requireId(args)); }
+
+sdk::Json scriptFind(const sdk::Json& args, sdk::TenantScope& scope) {
+    sdk::Request req;
+    req.method = sdk::Method::Get;
+    req.path = "/api/v1/deals";
+    if (!args.is_null() && !args.is_object())
+        throw sdk::ApiError(422, "validation_failed", "find takes a table", {{"args", "must be a table"}});
+    if (args.is_object())
+        for (const auto& [k, v] : args.items()) {
+            if (k == "filter") {
+                if (!v.is_object())
+                    throw sdk::ApiError(422, "validation_failed", "filter must be a table", {{"filter", "must be a table"}});
+                for (const auto& [field, cond] : v.items()) {
+                    if (cond.is_object())
+                        for (const auto& [op, value] : cond.items()) req.query["filter[" + field + "][" + op + "]"] = queryText(value);
+                    else
+                        req.query["filter[" + field + "]"] = queryText(cond);
+                }
+            } else {
+                req.query[k] = queryText(v);
+            }
+        }
+    const auto response = listDeals(req, scope);
+    return sdk::Json::parse(response.body);
+}
+
+sdk::Json scriptCreate(const sdk::Json& args, sdk::TenantScope& scope) {
+    if (!args.is_object()) throw sdk::ApiError(422, "validation_failed", "create takes a table of deal fields");
+    return createDeal(scope, args);
+}
+
+sdk::Json scriptUpdate(const sdk::Json& args, sdk::TenantScope& scope) {
+    const std::string id = requireId(args);
+    sdk::Json changes = args;
+    changes.erase("id");
+    return updateDeal(scope, requireDeal(scope.db(), id), changes);
+}
+
+sdk::Json scriptMove(const sdk::Json& args, sdk::TenantScope& scope) {
+    const std::string id = requireId(args);
+    sdk::Json changes = sdk::Json::object();
+    for (const auto& [k, v] : args.items()) {
+        if (k == "id") continue;
+        if (k != "stage_id" && k != "position")
+            throw sdk::ApiError(422, "validation_failed", "move takes id, stage_id and position", {{k, "unknown field"}});
+        changes[k] = v;
+    }
+    if (!changes.contains("stage_id") && !changes.contains("position"))
+        throw sdk::ApiError(422, "validation_failed", "stage_id or position is required", {{"stage_id", "is required"}});
+    return updateDeal(scope, requireDeal(scope.db(), id), changes);
+}
+
+}  // namespace tessera::plugins::deals

@@ -1,0 +1,85 @@
+#pragma once
+// One real host per auth test suite, with tenants "acme" and "beta" (each with an Owner
+// made by `tenant create --admin-email`), and helpers for users, tokens and sessions.
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <memory>
+#include <regex>
+#include <string>
+#include <thread>
+
+#include "test_host.hpp"
+
+namespace tessera::test {
+
+class AuthTest : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() {
+        host_ = std::make_unique<TestHost>();
+        // Cheap Argon2 in tests: the cost is configuration, the algorithm is the same.
+        host_->setEnv("TESSERA_AUTH_ARGON2_MEMORY_KIB", "1024");
+        host_->setEnv("TESSERA_AUTH_ARGON2_TIME_COST", "1");
+        host_->createTenant("acme");
+        host_->createTenant("beta");
+        ASSERT_TRUE(host_->start()) << host_->log();
+    }
+    static void TearDownTestSuite() {
+        if (host_) host_->stop();
+        host_.reset();
+    }
+
+    static std::map<std::string, std::string> bearer(const std::string& token) {
+        return {{"Authorization", "Bearer " + token}};
+    }
+    static std::map<std::string, std::string> anonymous() { return {{"Authorization", ""}}; }
+
+    // A user made by the tenant's Owner through the users API.
+    static Json makeUser(const std::string& tenant, const std::string& email, const std::string& role,
+                         const std::string& password = "correct horse battery staple") {
+        auto r = host_->request("POST", "/api/v1/users", tenant,
+                                {{"email", email}, {"name", email.substr(0, email.find('@'))}, {"role", role},
+                                 {"password", password}});
+        EXPECT_EQ(r.status, 201) << r.body;
+        return r.json();
+    }
+    // Signs in and returns the response (session cookie, csrf token and/or bearer token).
+    static HttpResult login(const std::string& tenant, const std::string& email, const std::string& password,
+                            Json extra = Json::object(), std::map<std::string, std::string> headers = {}) {
+        extra["email"] = email;
+        extra["password"] = password;
+        headers.emplace("Authorization", "");
+        return host_->request("POST", "/api/v1/auth/login", tenant, extra, headers);
+    }
+    static std::string tokenFor(const std::string& tenant, const std::string& email, const std::string& password) {
+        auto r = login(tenant, email, password, {{"token", true}, {"session", false}});
+        EXPECT_EQ(r.status, 200) << r.body;
+        return r.json().value("token", "");
+    }
+    // "tessera_session=..." from a login response's Set-Cookie.
+    static std::string sessionCookie(const HttpResult& r) {
+        const std::string set = r.header("set-cookie");
+        return set.substr(0, set.find(';'));
+    }
+    // Audit entries of `tenant` with this action (newest first).
+    static Json audit(const std::string& tenant, const std::string& action) {
+        auto r = host_->request("GET", "/api/v1/audit?limit=200&action=" + action, tenant);
+        EXPECT_EQ(r.status, 200) << r.body;
+        return r.json()["data"];
+    }
+    // Waits until `fn()` is true (for effects with a short delay, like cache expiry).
+    template <class F>
+    static bool eventually(F fn, std::chrono::milliseconds within = std::chrono::seconds(5)) {
+        const auto deadline = std::chrono::steady_clock::now() + within;
+        while (std::chrono::steady_clock::now() < deadline) {
+            if (fn()) return true;
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+        return fn();
+    }
+
+    static inline std::unique_ptr<TestHost> host_;
+};
+
+}  // namespace tessera::test

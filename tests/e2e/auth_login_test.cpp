@@ -1,0 +1,214 @@
+// Sign-in: sessions with CSRF, throttling, password reset through the outbox, TOTP.
+#include <liboath/oath.h>
+
+#include <ctime>
+#include <cstdlib>
+
+#include "auth_fixture.hpp"
+
+namespace tessera::test {
+namespace {
+
+constexpr const char* kPassword = "correct horse battery staple";
+
+// What an authenticator app shows now for a base32 secret (liboath, like the host).
+std::string totpNow(const std::string& secret, std::time_t when = std::time(nullptr)) {
+    oath_init();
+    char* raw = nullptr;
+    size_t len = 0;
+    EXPECT_EQ(oath_base32_decode(secret.data(), secret.size(), &raw, &len), OATH_OK);
+    char out[7] = {};
+    oath_totp_generate(raw, len, when, 30, 0, 6, out);
+    std::free(raw);
+    return out;
+}
+
+class AuthLogin : public AuthTest {};
+
+TEST_F(AuthLogin, ASessionCookieIsHttpOnlyLaxAndStateChangesNeedTheCsrfToken) {
+    makeUser("acme", "web@acme.example", "member");
+    auto r = login("acme", "web@acme.example", kPassword);
+    ASSERT_EQ(r.status, 200) << r.body;
+    const std::string set = r.header("set-cookie");
+    EXPECT_NE(set.find("tessera_session="), std::string::npos);
+    EXPECT_NE(set.find("HttpOnly"), std::string::npos);
+    EXPECT_NE(set.find("SameSite=Lax"), std::string::npos);
+    EXPECT_EQ(set.find("Secure"), std::string::npos) << "plain HTTP: no Secure flag";
+    EXPECT_EQ(r.body.find("password"), std::string::npos);
+    const std::string csrf = r.json()["csrf_token"];
+    const std::map<std::string, std::string> cookie{{"Cookie", sessionCookie(r)}};
+    auto me = host_->request("GET", "/api/v1/auth/me", "acme", nullptr, cookie);
+    ASSERT_EQ(me.status, 200) << me.body;
+    EXPECT_EQ(me.json()["user"]["email"], "web@acme.example");
+    EXPECT_EQ(me.json()["csrf_token"], csrf);
+    auto no_csrf = host_->request("POST", "/api/v1/contacts", "acme", {{"name", "From a form"}}, cookie);
+    EXPECT_EQ(no_csrf.status, 403);
+    EXPECT_EQ(no_csrf.json()["error"]["code"], "csrf_failed");
+    auto with_csrf = cookie;
+    with_csrf["X-CSRF-Token"] = csrf;
+    EXPECT_EQ(host_->request("POST", "/api/v1/contacts", "acme", {{"name", "From a form"}}, with_csrf).status, 201);
+    auto wrong = cookie;
+    wrong["X-CSRF-Token"] = csrf + "x";
+    EXPECT_EQ(host_->request("POST", "/api/v1/contacts", "acme", {{"name", "x"}}, wrong).status, 403);
+    EXPECT_FALSE(audit("acme", "auth.csrf.rejected").empty());
+    // Behind a TLS proxy the cookie is Secure.
+    auto tls = login("acme", "web@acme.example", kPassword, Json::object(), {{"X-Forwarded-Proto", "https"}});
+    EXPECT_NE(tls.header("set-cookie").find("; Secure"), std::string::npos);
+    // Logout ends the session.
+    EXPECT_EQ(host_->request("POST", "/api/v1/auth/logout", "acme", nullptr, with_csrf).status, 204);
+    EXPECT_EQ(host_->request("GET", "/api/v1/auth/me", "acme", nullptr, cookie).status, 401);
+    auto ok = audit("acme", "auth.login.succeeded");
+    ASSERT_FALSE(ok.empty());
+    EXPECT_EQ(ok[0]["actor"]["name"], "web@acme.example");
+}
+
+TEST_F(AuthLogin, UnknownEmailAndWrongPasswordAnswerTheSame) {
+    makeUser("acme", "same@acme.example", "member");
+    auto wrong = login("acme", "same@acme.example", "not the password at all");
+    auto unknown = login("acme", "nobody@acme.example", "not the password at all");
+    EXPECT_EQ(wrong.status, 401);
+    EXPECT_EQ(unknown.status, 401);
+    EXPECT_EQ(wrong.json()["error"], unknown.json()["error"]);
+    EXPECT_EQ(wrong.header("set-cookie"), "");
+    auto failed = audit("acme", "auth.login.failed");
+    ASSERT_GE(failed.size(), 2u);
+    EXPECT_EQ(failed[0]["changed_fields"].value("password", ""), "");  // never logged
+    EXPECT_EQ(failed.dump().find("not the password"), std::string::npos);
+    auto missing = login("acme", "", "");
+    EXPECT_EQ(missing.status, 422);
+}
+
+TEST_F(AuthLogin, RepeatedFailuresAreSlowedThenLockedEvenForTheRightPassword) {
+    makeUser("acme", "target@acme.example", "member");
+    int throttled_at = 0;
+    for (int i = 1; i <= 6 && !throttled_at; ++i) {
+        auto r = login("acme", "target@acme.example", "guess number " + std::to_string(i));
+        if (r.status == 429) {
+            throttled_at = i;
+            EXPECT_FALSE(r.header("retry-after").empty());
+            EXPECT_EQ(r.json()["error"]["code"], "too_many_attempts");
+        } else {
+            EXPECT_EQ(r.status, 401);
+        }
+    }
+    EXPECT_EQ(throttled_at, 4) << "three free attempts, then a delay";
+    // The right password does not get through the delay either...
+    EXPECT_EQ(login("acme", "target@acme.example", kPassword).status, 429);
+    // ...and an unknown email is throttled the same way (nothing reveals which exist).
+    for (int i = 0; i < 3; ++i) login("acme", "ghost@acme.example", "guess");
+    EXPECT_EQ(login("acme", "ghost@acme.example", "guess").status, 429);
+    EXPECT_FALSE(audit("acme", "auth.login.throttled").empty());
+    // After the delay it may try again.
+    std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+    EXPECT_EQ(login("acme", "target@acme.example", kPassword).status, 200);
+}
+
+TEST_F(AuthLogin, PasswordResetIsSingleUseAndEndsSessions) {
+    makeUser("acme", "forgetful@acme.example", "member");
+    auto session = login("acme", "forgetful@acme.example", kPassword);
+    ASSERT_EQ(session.status, 200);
+    auto known = host_->request("POST", "/api/v1/auth/password-reset/request", "acme",
+                                {{"email", "forgetful@acme.example"}}, anonymous());
+    auto unknown = host_->request("POST", "/api/v1/auth/password-reset/request", "acme",
+                                  {{"email", "never@acme.example"}}, anonymous());
+    EXPECT_EQ(known.status, 202);
+    EXPECT_EQ(unknown.status, 202);
+    EXPECT_EQ(known.body, unknown.body);
+    // Development mode logs the outbox message; the link carries the token.
+    std::smatch m;
+    static const std::regex link("reset-password\\?tenant=acme&token=(rst_[A-Za-z0-9_-]+)");
+    std::string token;
+    ASSERT_TRUE(eventually([&] {
+        const std::string log = host_->log();
+        if (!std::regex_search(log, m, link)) return false;
+        token = m[1];
+        return true;
+    })) << host_->log();
+    auto weak = host_->request("POST", "/api/v1/auth/password-reset", "acme", {{"token", token}, {"password", "short"}},
+                               anonymous());
+    EXPECT_EQ(weak.status, 422);
+    EXPECT_TRUE(weak.json()["error"]["fields"].contains("password"));
+    const std::string fresh = "a brand new long passphrase";
+    EXPECT_EQ(host_->request("POST", "/api/v1/auth/password-reset", "acme", {{"token", token}, {"password", fresh}},
+                             anonymous())
+                  .status,
+              204);
+    auto again = host_->request("POST", "/api/v1/auth/password-reset", "acme", {{"token", token}, {"password", fresh}},
+                                anonymous());
+    EXPECT_EQ(again.status, 422);
+    EXPECT_EQ(host_->request("GET", "/api/v1/auth/me", "acme", nullptr, {{"Cookie", sessionCookie(session)}}).status, 401);
+    EXPECT_EQ(login("acme", "forgetful@acme.example", kPassword).status, 401);
+    EXPECT_EQ(login("acme", "forgetful@acme.example", fresh).status, 200);
+    EXPECT_FALSE(audit("acme", "auth.password_reset.completed").empty());
+}
+
+TEST_F(AuthLogin, TotpEnrolmentVerificationRecoveryCodesAndReplay) {
+    makeUser("acme", "careful@acme.example", "member");
+    const auto me = bearer(tokenFor("acme", "careful@acme.example", kPassword));
+    auto enrol = host_->request("POST", "/api/v1/auth/2fa/totp/enroll", "acme", nullptr, me);
+    ASSERT_EQ(enrol.status, 200) << enrol.body;
+    const std::string secret = enrol.json()["secret"];
+    EXPECT_EQ(enrol.json()["provisioning_uri"].get<std::string>().rfind("otpauth://totp/", 0), 0u);
+    EXPECT_NE(enrol.json()["provisioning_uri"].get<std::string>().find("secret=" + secret), std::string::npos);
+    EXPECT_EQ(host_->request("POST", "/api/v1/auth/2fa/totp/verify", "acme", {{"code", "000000"}}, me).status, 422);
+    // The next step's code: still inside the drift window, and not the one used to log in below.
+    auto verified = host_->request("POST", "/api/v1/auth/2fa/totp/verify", "acme",
+                                   {{"code", totpNow(secret, std::time(nullptr) - 30)}}, me);
+    ASSERT_EQ(verified.status, 200) << verified.body;
+    auto codes = verified.json()["recovery_codes"];
+    ASSERT_EQ(codes.size(), 10u);
+
+    auto no_code = login("acme", "careful@acme.example", kPassword);
+    EXPECT_EQ(no_code.status, 401);
+    EXPECT_EQ(no_code.json()["error"]["code"], "totp_required");
+    EXPECT_EQ(login("acme", "careful@acme.example", kPassword, {{"totp_code", "123456"}}).status, 401);
+    const std::string code = totpNow(secret);
+    EXPECT_EQ(login("acme", "careful@acme.example", kPassword, {{"totp_code", code}}).status, 200);
+    EXPECT_EQ(login("acme", "careful@acme.example", kPassword, {{"totp_code", code}}).status, 401) << "replayed code";
+    EXPECT_EQ(login("acme", "careful@acme.example", kPassword, {{"recovery_code", codes[0]}}).status, 200);
+    EXPECT_EQ(login("acme", "careful@acme.example", kPassword, {{"recovery_code", codes[0]}}).status, 401);
+    EXPECT_FALSE(audit("acme", "auth.2fa.enabled").empty());
+    // Removing 2FA needs the password.
+    EXPECT_EQ(host_->request("DELETE", "/api/v1/auth/2fa/totp", "acme", {{"password", "wrong password!!"}}, me).status, 422);
+    EXPECT_EQ(host_->request("DELETE", "/api/v1/auth/2fa/totp", "acme", {{"password", kPassword}}, me).status, 204);
+    EXPECT_EQ(login("acme", "careful@acme.example", kPassword).status, 200);
+    EXPECT_FALSE(audit("acme", "auth.2fa.disabled").empty());
+}
+
+TEST_F(AuthLogin, ATenantCanRequireTwoFactorForARole) {
+    makeUser("beta", "sales@beta.example", "member");
+    const auto member = bearer(tokenFor("beta", "sales@beta.example", kPassword));
+    EXPECT_EQ(host_->request("GET", "/api/v1/contacts", "beta", nullptr, member).status, 200);
+    auto bad = host_->request("PUT", "/api/v1/auth/settings", "beta", {{"require_2fa_roles", {"pilots"}}});
+    EXPECT_EQ(bad.status, 422);
+    ASSERT_EQ(host_->request("PUT", "/api/v1/auth/settings", "beta", {{"require_2fa_roles", {"member"}}}).status, 200);
+    auto blocked = host_->request("GET", "/api/v1/contacts", "beta", nullptr, member);
+    EXPECT_EQ(blocked.status, 403);
+    EXPECT_EQ(blocked.json()["error"]["code"], "two_factor_required");
+    auto me = host_->request("GET", "/api/v1/auth/me", "beta", nullptr, member);
+    EXPECT_EQ(me.status, 200);
+    EXPECT_TRUE(me.json()["two_factor_enrollment_required"].get<bool>());
+    auto enrol = host_->request("POST", "/api/v1/auth/2fa/totp/enroll", "beta", nullptr, member);
+    ASSERT_EQ(enrol.status, 200);
+    ASSERT_EQ(host_->request("POST", "/api/v1/auth/2fa/totp/verify", "beta", {{"code", totpNow(enrol.json()["secret"])}},
+                             member)
+                  .status,
+              200);
+    EXPECT_EQ(host_->request("GET", "/api/v1/contacts", "beta", nullptr, member).status, 200);
+    // The Owner is not in the list and was never blocked.
+    EXPECT_EQ(host_->get("/api/v1/contacts", "beta").status, 200);
+    ASSERT_EQ(host_->request("PUT", "/api/v1/auth/settings", "beta", {{"require_2fa_roles", Json::array()}}).status, 200);
+    EXPECT_FALSE(audit("beta", "auth.settings.updated").empty());
+}
+
+TEST_F(AuthLogin, ALoginCanIssueABearerTokenAndTheCliOwnerPasswordWorks) {
+    auto r = login("acme", TestHost::ownerEmail("acme"), host_->ownerPassword("acme"), {{"token", true}});
+    ASSERT_EQ(r.status, 200) << r.body;
+    const std::string token = r.json()["token"];
+    EXPECT_EQ(host_->request("GET", "/api/v1/auth/me", "acme", nullptr, bearer(token)).json()["user"]["role"], "owner");
+    EXPECT_EQ(host_->request("POST", "/api/v1/auth/logout", "acme", nullptr, bearer(token)).status, 204);
+    EXPECT_EQ(host_->request("GET", "/api/v1/auth/me", "acme", nullptr, bearer(token)).status, 401);
+}
+
+}  // namespace
+}  // namespace tessera::test

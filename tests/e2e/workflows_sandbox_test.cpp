@@ -1,0 +1,150 @@
+// The Lua sandbox seen through the workflow API: limits end a run and nothing else,
+// dangerous libraries are absent, shared tables are read-only, runs do not leak into
+// each other and a tenant's scripts see only that tenant's records.
+#include "workflows_fixture.hpp"
+
+using namespace tessera::test;
+
+class WorkflowSandbox : public WorkflowsTest {};
+
+TEST_F(WorkflowSandbox, InfiniteLoopEndsWithBudgetAndPcallCannotSwallowIt) {
+    auto run = runScript("acme", "while true do end");
+    EXPECT_EQ(run["status"], "budget") << run.dump();
+    EXPECT_EQ(run["error"], "instruction budget exceeded");
+    EXPECT_GE(run["instructions"].get<std::int64_t>(), 2000000);
+
+    auto nested = runScript("acme", "while true do pcall(function() while true do end end) end");
+    EXPECT_EQ(nested["status"], "budget") << nested.dump();
+
+    auto after = runScript("acme", "crm.log('info', 'still here')");
+    EXPECT_EQ(after["status"], "ok") << after.dump();
+    EXPECT_TRUE(logsContain(after, "still here"));
+}
+
+TEST_F(WorkflowSandbox, SlowScriptEndsWithTimeout) {
+    auto run = runScript("acme", "local s = string.rep('x', 400000)\nwhile true do local t = s:upper() end");
+    EXPECT_EQ(run["status"], "timeout") << run.dump();
+    EXPECT_EQ(run["error"], "time limit exceeded");
+    EXPECT_GE(run["duration_us"].get<std::int64_t>(), 1500000);
+}
+
+TEST_F(WorkflowSandbox, MemoryBombEndsWithMemory) {
+    auto run = runScript("acme",
+                         "local t = {}\nlocal s = string.rep('x', 1024 * 1024)\n"
+                         "for i = 1, 100000 do t[i] = string.rep(s, 2) .. i end");
+    EXPECT_EQ(run["status"], "memory") << run.dump();
+    EXPECT_NE(run["error"].get<std::string>().find("memory limit exceeded"), std::string::npos);
+
+    auto huge = runScript("acme", "local s = string.rep('x', 200 * 1024 * 1024)");
+    EXPECT_EQ(huge["status"], "memory") << huge.dump();
+
+    EXPECT_EQ(runScript("acme", "local s = string.rep('x', 1000)")["status"], "ok");
+}
+
+TEST_F(WorkflowSandbox, DeepRecursionEndsTheRunOnly) {
+    auto run = runScript("acme", "local function f(n) return 1 + f(n + 1) end\nreturn f(1)");
+    const std::string status = run["status"];
+    EXPECT_TRUE(status == "error" || status == "memory") << run.dump();
+    EXPECT_NE(run["error"], nullptr);
+
+    auto coroutines = runScript("acme",
+                                "local function f() return coroutine.wrap(function() return f() end)() end\nf()");
+    EXPECT_NE(coroutines["status"], "ok") << coroutines.dump();
+    EXPECT_EQ(host_->get("/healthz", "").status, 200);
+    EXPECT_EQ(runScript("acme", "return 1")["status"], "ok");
+}
+
+TEST_F(WorkflowSandbox, DangerousLibrariesAreAbsent) {
+    auto run = runScript("acme", R"(
+assert(require == nil, "require")
+assert(io == nil, "io")
+assert(debug == nil, "debug")
+assert(package == nil, "package")
+assert(dofile == nil, "dofile")
+assert(loadfile == nil, "loadfile")
+assert(os.execute == nil and os.exit == nil and os.getenv == nil and os.remove == nil, "os")
+assert(string.dump == nil, "string.dump")
+local f, err = load("\27Lua\84\0\25\147\13\10\26\10")
+assert(f == nil and err:find("binary chunk"), "bytecode: " .. tostring(err))
+assert(not pcall(collectgarbage, "stop"), "collectgarbage stop")
+assert(type(collectgarbage("count")) == "number")
+local g = load("x = 1; return _G.x")
+assert(g() == 1 and x == nil, "load gets a fresh environment")
+crm.log("info", "sandbox ok")
+)");
+    EXPECT_EQ(run["status"], "ok") << run.dump();
+    EXPECT_TRUE(logsContain(run, "sandbox ok"));
+
+    auto exec = runScript("acme", "local x = 1\nos.execute('touch /tmp/pwned')");
+    EXPECT_EQ(exec["status"], "error");
+    EXPECT_EQ(exec["error_line"], 2);
+    EXPECT_NE(exec["error"].get<std::string>().find("execute"), std::string::npos) << exec.dump();
+
+    auto req = runScript("acme", "require('os')");
+    EXPECT_EQ(req["status"], "error");
+}
+
+TEST_F(WorkflowSandbox, SharedTablesAreReadOnlyAndRunsDoNotLeak) {
+    for (const char* attack : {"string.upper = function() return 'pwned' end", "rawset(string, 'upper', print)",
+                               "crm.log = nil", "os.time = nil", "setmetatable(string, {})", "math.pi = 3",
+                               "getmetatable('').__index = {}", "crm.contacts = {}", "table.insert = nil"}) {
+        auto run = runScript("acme", attack);
+        EXPECT_EQ(run["status"], "error") << attack << ": " << run.dump();
+    }
+    auto first = runScript("acme", "leaked = 42\nmy_helper = function() end");
+    EXPECT_EQ(first["status"], "ok") << first.dump();
+    auto second = runScript("acme", R"(
+assert(leaked == nil and my_helper == nil, "globals leaked between runs")
+assert(string.upper("a") == "A" and ("b"):upper() == "B")
+assert(math.pi > 3.14 and os.time() > 0 and type(crm.log) == "function")
+)");
+    EXPECT_EQ(second["status"], "ok") << second.dump();
+}
+
+TEST_F(WorkflowSandbox, ErrorsCarryTheirLineNumber) {
+    auto run = runScript("acme", "local a = 1\nlocal b = 2\nerror('boom')");
+    EXPECT_EQ(run["status"], "error");
+    EXPECT_EQ(run["error"], "boom");
+    EXPECT_EQ(run["error_line"], 3);
+
+    auto nil_index = runScript("acme", "local c = nil\nreturn c.name");
+    EXPECT_EQ(nil_index["error_line"], 2);
+    EXPECT_NE(nil_index["error"].get<std::string>().find("attempt to index a nil value"), std::string::npos);
+}
+
+TEST_F(WorkflowSandbox, ScriptsSeeOnlyTheirTenantsRecords) {
+    const std::string acme_id = createContact("acme", {{"name", "Acme Secret"}, {"email", "secret@acme.test"}});
+    auto run = runScript("beta", R"(
+local c, err = crm.contacts.get(event.target)
+crm.log("info", "get: " .. (c and c.name or "nil"))
+local found = crm.contacts.find({ email = "secret@acme.test" })
+crm.log("info", "find: " .. #found)
+local all = crm.contacts.find("Acme Secret")
+crm.log("info", "search: " .. #all)
+)",
+                         {{"target", acme_id}});
+    EXPECT_EQ(run["status"], "ok") << run.dump();
+    EXPECT_TRUE(logsContain(run, "get: nil")) << run.dump();
+    EXPECT_TRUE(logsContain(run, "find: 0")) << run.dump();
+    EXPECT_TRUE(logsContain(run, "search: 0")) << run.dump();
+
+    // The same script in acme's own tenant sees it.
+    auto own = runScript("acme", "local c = crm.contacts.get(event.target)\ncrm.log('info', 'get: ' .. c.name)",
+                         {{"target", acme_id}});
+    EXPECT_TRUE(logsContain(own, "get: Acme Secret")) << own.dump();
+}
+
+TEST_F(WorkflowSandbox, PermissionsOfTheRunAsRoleApply) {
+    auto wf = createWorkflow("acme", "readonly-writer", "manual", R"(
+local c, err = crm.contacts.create({ name = "Not Allowed" })
+crm.log("info", "create: " .. tostring(c) .. " " .. tostring(err))
+local list = crm.contacts.find({})
+crm.log("info", "read ok " .. type(list))
+)",
+                             {{"run_as", "readonly"}});
+    auto run = runWorkflow("acme", wf);
+    EXPECT_EQ(run["status"], "ok") << run.dump();
+    EXPECT_TRUE(logsContain(run, "permission denied: crm.contacts.create needs 'contacts.write'")) << run.dump();
+    EXPECT_TRUE(logsContain(run, "read ok table")) << run.dump();
+    deleteWorkflow("acme", wf);
+}
