@@ -43,7 +43,7 @@ local invoice, err = create({
   customer_id = deal.contact_id,
   currency = deal.currency or "EUR",
   due_date = os.date("!%Y-%m-%d", os.time() + SETTINGS.due_in_days * 86400),
-  lines = { { description = deal.name or ("Deal " .. tostring(deal.id)), quantity = 1, unit_price = deal.amount } },
+  lines = { { description = deal.title or ("Deal " .. tostring(deal.id)), quantity = 1, unit_price = deal.amount } },
 })
 if not invoice then error("invoice for deal " .. tostring(deal.id) .. " failed: " .. tostring(err)) end
 crm.log("info", "invoice " .. tostring(invoice.id) .. " for deal " .. tostring(deal.id))
@@ -51,5 +51,5 @@ crm.log("info", "invoice " .. tostring(invoice.id) .. " for deal " .. tostring(d
 local contact = deal.contact_id and crm.contacts.get(deal.contact_id)
 if contact and contact.email then
   crm.email.send({ to = contact.email, subject = "Thank you for your order", template = "deal_won",
-                   data = { deal = deal.name, invoice = invoice.id } })
+                   data = { deal = deal.title, invoice = invoice.id } })
 end

@@ -1,54 +1,46 @@
 -- name: invoice-overdue-block
--- trigger: cron:0 8 * * *
+-- trigger: invoice.overdue
 -- run_as: admin
 --
--- Every morning (tenant time zone): customers with an invoice 10 or more days overdue
--- are blocked and told why. The billing plugin's function names are settings; until
--- billing offers them the run logs that and does nothing.
+-- Billing's overdue job publishes invoice.overdue once a day for every open invoice past
+-- its due date, with days_overdue. From 10 days on, the customer is blocked: the contact
+-- gets the tag "blocked" (so people and other workflows see it) and an e-mail saying
+-- why. A customer already blocked is left alone, so the mail goes out once.
 
 local SETTINGS = {
-  find_overdue = "billing.invoices.find",      -- crm.<name>{status = "overdue"} -> invoices
-  block_customer = "billing.customers.block",  -- crm.<name>(contact_id, {reason = ...})
   days_overdue = 10,
+  tag = "blocked",
+  template = "account_blocked_overdue",
 }
 
-local function fn(path)
-  local f = crm
-  for part in path:gmatch("[^.]+") do
-    if type(f) ~= "table" then return nil end
-    f = f[part]
-  end
-  return type(f) == "function" and f or nil
-end
+local invoice = event.invoice or event.record
+local days = event.days_overdue or (invoice and invoice.days_overdue) or 0
+if not invoice or days < SETTINGS.days_overdue then return end
 
-local find, block = fn(SETTINGS.find_overdue), fn(SETTINGS.block_customer)
-if not find or not block then
-  crm.log("warn", "billing functions are not available: is billing enabled?")
+-- Billing customers are contacts or companies; only contacts are blocked here.
+local contact = crm.contacts.get(invoice.customer_id)
+if not contact then
+  crm.log("info", "customer " .. tostring(invoice.customer_id) .. " is not a contact: nothing to block")
   return
 end
 
-local now = os.time()
-local function days_since(iso)
-  local y, m, d = iso:match("^(%d+)-(%d+)-(%d+)")
-  if not y then return 0 end
-  return math.floor((now - os.time({ year = tonumber(y), month = tonumber(m), day = tonumber(d), hour = 0 })) / 86400)
-end
-
-local invoices = find({ status = "overdue" }) or {}
-local blocked = 0
-for _, inv in ipairs(invoices) do
-  if inv.due_date and days_since(inv.due_date) >= SETTINGS.days_overdue then
-    local ok, err = block(inv.contact_id, { reason = "invoice " .. inv.id .. " overdue" })
-    if ok then
-      blocked = blocked + 1
-      local c = crm.contacts.get(inv.contact_id)
-      if c and c.email then
-        crm.email.send({ to = c.email, subject = "Your account is on hold", template = "account_blocked_overdue",
-                         data = { invoice = inv.id, due_date = inv.due_date } })
-      end
-    else
-      crm.log("warn", "cannot block " .. tostring(inv.contact_id) .. ": " .. tostring(err))
-    end
+local tags = {}
+for _, t in ipairs(contact.tags or {}) do
+  if t == SETTINGS.tag then
+    crm.log("info", "contact " .. contact.id .. " is already blocked")
+    return
   end
+  tags[#tags + 1] = t
 end
-crm.log("info", "blocked " .. blocked .. " customer(s)")
+tags[#tags + 1] = SETTINGS.tag
+
+local updated, err = crm.contacts.update(contact.id, { tags = tags })
+if not updated then error("cannot block contact " .. contact.id .. ": " .. tostring(err)) end
+
+local label = invoice.number or invoice.id
+if contact.email then
+  crm.email.send({ to = contact.email, subject = "Your account is on hold", template = SETTINGS.template,
+                   data = { invoice = label, due_date = invoice.due_date, days_overdue = days,
+                            amount_due = invoice.amount_due, currency = invoice.currency } })
+end
+crm.log("info", "blocked contact " .. contact.id .. ": invoice " .. label .. " is " .. days .. " days overdue")

@@ -4,6 +4,7 @@
 # <TESSERA_PLUGIN_OUTPUT_DIR>/<id>/<id>.so next to a copy of its manifest and locales.
 # Migrations in migrations/NNNN_name[.sqlite|.postgres].sql are embedded into the
 # library; the plugin passes tessera::sdk::embeddedMigrations() to the registrar.
+# The plugin links Tessera::sdk_rest, the REST helper library (<tessera/sdk/rest/...>).
 #
 # tessera_embed_migrations(<out_var> <dir> <function>) generates the C++ source that
 # defines `std::vector<tessera::sdk::Migration> <function>()` from <dir>.
@@ -46,7 +47,7 @@ function(tessera_add_plugin id)
   set(_out "${TESSERA_PLUGIN_OUTPUT_DIR}/${id}")
 
   add_library(${id} MODULE ${ARG_SOURCES} "${_migrations}")
-  target_link_libraries(${id} PRIVATE Tessera::sdk)
+  target_link_libraries(${id} PRIVATE Tessera::sdk Tessera::sdk_rest)
   target_include_directories(${id} PRIVATE "${CMAKE_CURRENT_SOURCE_DIR}/src")
   set_target_properties(${id} PROPERTIES
     PREFIX "" OUTPUT_NAME "${id}"

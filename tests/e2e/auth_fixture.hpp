@@ -21,6 +21,8 @@ protected:
         // Cheap Argon2 in tests: the cost is configuration, the algorithm is the same.
         host_->setEnv("TESSERA_AUTH_ARGON2_MEMORY_KIB", "1024");
         host_->setEnv("TESSERA_AUTH_ARGON2_TIME_COST", "1");
+        // Quota tests delete and re-create records: measure usage on every write.
+        host_->setEnv("TESSERA_AUTH_USAGE_CACHE_MS", "0");
         host_->createTenant("acme");
         host_->createTenant("beta");
         ASSERT_TRUE(host_->start()) << host_->log();

@@ -1,12 +1,15 @@
 #pragma once
 // Shared setup of the workflow end-to-end tests: a real host with the contacts plugin,
-// short scheduler and retry intervals, and helpers that drive the workflow API.
+// short scheduler and retry intervals, a real SMTP server taking its mail, and helpers
+// that drive the workflow API.
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <functional>
+#include <regex>
 #include <thread>
 
+#include "smtp_sink.hpp"
 #include "test_host.hpp"
 
 namespace tessera::test {
@@ -14,7 +17,13 @@ namespace tessera::test {
 class WorkflowsTest : public ::testing::Test {
 protected:
     static void SetUpTestSuite() {
+        smtp_ = new SmtpSink();
         host_ = new TestHost();
+        host_->setEnv("TESSERA_MAIL_SMTP_URL", smtp_->url());
+        host_->setEnv("TESSERA_MAIL_FROM", "Tessera Cloud <no-reply@tessera.test>");
+        host_->setEnv("TESSERA_MAIL_TICK_MS", "100");
+        host_->setEnv("TESSERA_MAIL_BACKOFF_MS", "200");
+        host_->setEnv("TESSERA_MAIL_MAX_ATTEMPTS", "3");
         host_->setEnv("TESSERA_WORKFLOWS_TICK_MS", "100");
         host_->setEnv("TESSERA_WORKFLOWS_INSTRUCTIONS", "2000000");
         host_->setEnv("TESSERA_WORKFLOWS_MEMORY_MB", "16");
@@ -32,6 +41,8 @@ protected:
     static void TearDownTestSuite() {
         delete host_;
         host_ = nullptr;
+        delete smtp_;
+        smtp_ = nullptr;
     }
 
     // Creates a workflow and returns its JSON; fails the test unless 201.
@@ -87,6 +98,7 @@ protected:
     }
 
     static inline TestHost* host_ = nullptr;
+    static inline SmtpSink* smtp_ = nullptr;
 };
 
 }  // namespace tessera::test

@@ -143,6 +143,7 @@ function later(p) end
     // Nothing of it stayed.
     EXPECT_TRUE(host_->get("/api/v1/contacts?q=Dry%20Person", "acme").json()["data"].empty());
     EXPECT_TRUE(host_->get("/api/v1/workflow-outbox", "acme").json()["data"].empty());
+    EXPECT_TRUE(host_->get("/api/v1/mail", "acme").json()["data"].empty());
     for (const auto& job : Json(host_->get("/api/v1/workflow-jobs", "acme").json()["data"]))
         EXPECT_NE(job["workflow_id"], wf["id"]);
     EXPECT_TRUE(runs("acme", "?workflow_id=" + wf["id"].get<std::string>()).empty());

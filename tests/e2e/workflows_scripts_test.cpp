@@ -88,11 +88,18 @@ TEST_F(WorkflowScripts, BillingExamplesRunCleanlyOnIncompleteData) {
     auto deal = workflowNamed("deal-won-invoice");
     auto overdue = workflowNamed("invoice-overdue-block");
     ASSERT_TRUE(deal.is_object() && overdue.is_object()) << host_->get("/api/v1/workflows", "acme").body;
-    EXPECT_EQ(overdue["trigger"], "cron:0 8 * * *");
+    EXPECT_EQ(overdue["trigger"], "invoice.overdue");
     auto d = runWorkflow("acme", deal, {{"record", {{"id", "dl_1"}, {"amount", 125000}, {"currency", "EUR"}}}});
     EXPECT_EQ(d["status"], "ok") << d.dump();
     EXPECT_TRUE(logsContain(d, "has no contact: nothing to invoice")) << d.dump();
+    // Without an invoice, or under 10 days overdue, the script leaves everyone alone.
     auto o = runWorkflow("acme", overdue);
     EXPECT_EQ(o["status"], "ok") << o.dump();
-    EXPECT_TRUE(logsContain(o, "billing functions are not available")) << o.dump();
+    EXPECT_TRUE(o["logs"].empty()) << o.dump();
+    auto early = runWorkflow("acme", overdue, {{"invoice", {{"id", "in_1"}, {"customer_id", "ct_missing"}}}, {"days_overdue", 3}});
+    EXPECT_EQ(early["status"], "ok") << early.dump();
+    EXPECT_TRUE(early["logs"].empty()) << early.dump();
+    auto stranger = runWorkflow("acme", overdue, {{"invoice", {{"id", "in_2"}, {"customer_id", "co_company"}}}, {"days_overdue", 12}});
+    EXPECT_EQ(stranger["status"], "ok") << stranger.dump();
+    EXPECT_TRUE(logsContain(stranger, "is not a contact: nothing to block")) << stranger.dump();
 }

@@ -27,6 +27,9 @@ anonymous=$(curl -s -o /dev/null -w '%{http_code}' -H 'X-Tenant: acme' "http://1
 reply=$(curl -s -H 'X-Tenant: acme' -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/out-of-tree/hello")
 echo "$reply"
 [ "$reply" = '{"hello":"acme"}' ]
+# The plugin refuses unknown parameters through the installed tessera_sdk_rest library.
+refused=$(curl -s -o /dev/null -w '%{http_code}' -H 'X-Tenant: acme' -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/out-of-tree/hello?bogus=1")
+[ "$refused" = 400 ] || { echo "unknown parameter answered $refused, not 400"; exit 1; }
 kill -TERM "$pid"
 wait "$pid"
 echo "out-of-tree plugin built against the installed SDK and served"

@@ -54,6 +54,26 @@ HttpResult parseResponse(const std::string& raw) {
         r.headers[lower(line.substr(0, colon))] = value;
     }
     r.body = raw.substr(header_end + 4);
+    if (auto te = r.headers.find("transfer-encoding"); te != r.headers.end() && lower(te->second) == "chunked") {
+        // De-chunk; a body without its last (empty) chunk was cut short by the server.
+        std::string body;
+        std::size_t pos = 0;
+        r.complete = false;
+        while (pos < r.body.size()) {
+            const auto line_end = r.body.find("\r\n", pos);
+            if (line_end == std::string::npos) break;
+            const std::size_t size = std::strtoull(r.body.c_str() + pos, nullptr, 16);
+            if (size == 0) {
+                r.complete = r.body.compare(line_end, 4, "\r\n\r\n") == 0;
+                break;
+            }
+            if (line_end + 2 + size + 2 > r.body.size()) break;
+            body.append(r.body, line_end + 2, size);
+            pos = line_end + 2 + size + 2;
+        }
+        r.body = std::move(body);
+        return r;
+    }
     if (auto it = r.headers.find("content-length"); it != r.headers.end()) {
         const auto n = static_cast<std::size_t>(std::atoll(it->second.c_str()));
         if (r.body.size() > n) r.body.resize(n);

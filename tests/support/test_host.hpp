@@ -20,7 +20,8 @@ using Json = nlohmann::json;
 struct HttpResult {
     int status = 0;
     std::map<std::string, std::string> headers;  // names lower-cased
-    std::string body;
+    std::string body;                            // de-chunked when sent chunked
+    bool complete = true;                        // false: a chunked body ended before its last chunk
 
     // Parsed body; a discarded value (is_discarded()) when it is not JSON.
     Json json() const { return Json::parse(body, nullptr, false); }

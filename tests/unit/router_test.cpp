@@ -71,3 +71,20 @@ TEST(Registry, RefusesRoutesWithUndeclaredPermissions) {
     p.route({sdk::Method::Get, "/api/v1/p", "p.read", [](const sdk::Request&, sdk::TenantScope&) { return sdk::Response::empty(); }});
     EXPECT_THROW(reg.commit(p.take()), sdk::RegistrationError);
 }
+
+TEST(PercentDecode, AcceptsUtf8TextAndRefusesNulAndInvalidBytes) {
+    EXPECT_EQ(host::percentDecode("caf%C3%A9+au+lait", true), "café au lait");
+    EXPECT_EQ(host::percentDecode("%E2%9C%93", false), "✓");
+    EXPECT_FALSE(host::percentDecode("nul%00byte", false));
+    EXPECT_FALSE(host::percentDecode("%FF%FE", false));
+    EXPECT_FALSE(host::percentDecode("%C3", false));  // truncated sequence
+    EXPECT_FALSE(host::percentDecode("%zz", false));
+    // A route parameter that is not text matches no route (404), never a query.
+    host::Router router;
+    router.add({{sdk::Method::Get, "/api/v1/roles/{id}", "", [](const sdk::Request&, sdk::TenantScope&) {
+                     return sdk::Response::empty();
+                 }},
+                "p"});
+    EXPECT_TRUE(router.match(sdk::Method::Get, "/api/v1/roles/role_1").match);
+    EXPECT_FALSE(router.match(sdk::Method::Get, "/api/v1/roles/nul%00byte").match);
+}

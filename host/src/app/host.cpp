@@ -12,6 +12,9 @@
 #include "auth/auth_module.hpp"
 #include "http/http_server.hpp"
 #include "workflows/workflow_engine.hpp"
+#include "auth/workflow_policy_impl.hpp"
+#include "mail/mail_module.hpp"
+#include "mail/mail_sender.hpp"
 #include "workflows/workflows_module.hpp"
 
 namespace tessera::host {
@@ -25,7 +28,7 @@ void prepareSignals() {
     std::signal(SIGPIPE, SIG_IGN);
 }
 
-Host::Host(Config config) : config_(std::move(config)) {
+Host::Host(Config config) : config_(std::move(config)), mail_settings_(MailSettings::load(config_)) {
     const auto url = DatabaseUrl::parse(config_.databaseUrl());
     pool_ = std::make_unique<ConnectionPool>(
         url, ConnectionPool::Limits{config_.max_open_connections, config_.connections_per_tenant, config_.pool_wait});
@@ -34,9 +37,10 @@ Host::Host(Config config) : config_(std::move(config)) {
         MigrationRunner(lease.db()).apply({MigrationSet{"host", controlMigrations()}});
     }
     directory_ = std::make_unique<TenantDirectory>(*pool_);
-    auth_ = std::make_unique<auth::AuthService>(auth::loadAuthSettings(config_), *pool_, registry_);
+    auth_ = std::make_unique<auth::AuthService>(auth::loadAuthSettings(config_), *pool_, registry_, mail_);
     builtins_.push_back(std::make_unique<auth::AuthModule>(*auth_));
     builtins_.push_back(std::make_unique<WorkflowsModule>());
+    builtins_.push_back(std::make_unique<MailModule>());
     // Built-in modules declare first: plugins may then use their permissions.
     for (auto& module : builtins_) {
         PluginRegistrar registrar(module->id());
@@ -54,11 +58,13 @@ Host::~Host() = default;
 int Host::serve() {
     Executor executor(config_.workers);
     ScopeServices services{*pool_, *tenants_, registry_};
+    services.mail = &mail_;
     auth::RoleAccessPolicy access_policy(*auth_, *tenants_);
     services.access = &access_policy;
     auth::AuthGuard guard(*auth_, *tenants_);
     // Tenant workflows: before hooks run inside writes, after hooks see every event.
-    WorkflowEngine workflows(config_, services, *directory_, registry_);
+    auth::AuthWorkflowPolicy workflow_policy(*auth_);
+    WorkflowEngine workflows(config_, services, *directory_, registry_, workflow_policy);
     services.hooks = &workflows;
     EventBus events(services, executor);
     events.setObserver(&workflows);
@@ -102,6 +108,9 @@ int Host::serve() {
             spdlog::warn("tenant cache refresh failed: {}", e.what());
         }
     });
+
+    MailSender mail_sender(mail_settings_, mail_, *directory_, *tenants_, *pool_);
+    mail_sender.start(executor);
 
     HttpServer server(config_, executor, [&](HttpRequest& r) { return dispatcher.handle(r); });
     server.start();

@@ -10,6 +10,8 @@
 #include "db/connection_pool.hpp"
 #include "events/event_bus.hpp"
 #include "http/dispatcher.hpp"
+#include "mail/mail_outbox.hpp"
+#include "mail/mail_settings.hpp"
 #include "plugins/plugin_manager.hpp"
 #include "plugins/registry.hpp"
 #include "tenants/tenant_directory.hpp"
@@ -49,6 +51,8 @@ private:
     Config config_;
     std::unique_ptr<ConnectionPool> pool_;
     std::unique_ptr<TenantDirectory> directory_;
+    MailSettings mail_settings_;
+    MailOutbox mail_;
     std::unique_ptr<auth::AuthService> auth_;  // before builtins_: the auth module borrows it
     Registry registry_;
     std::vector<std::unique_ptr<BuiltinModule>> builtins_;

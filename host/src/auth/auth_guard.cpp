@@ -90,6 +90,42 @@ void AuthGuard::auditDenial(const TenantRecord& tenant, const HttpRequest& reque
     }
 }
 
+bool AuthGuard::createsCountedRecord(const std::string& method, const RouteEntry& route) const {
+    return method == "POST" && route.route.path.find('{') == std::string::npos &&
+           !auth_.registry().countedTables(route.plugin).empty();
+}
+
+std::optional<RequestGuard::Admission> AuthGuard::overQuota(const HttpRequest& request, const TenantRecord& tenant,
+                                                            const RouteEntry& route, const Plan& plan,
+                                                            const std::string& request_id) {
+    // Reads, deletes and the caller's own account stay open, so a tenant over its plan
+    // can always look, clean up, or sign out.
+    if (!stateChanging(request.method) || request.method == "DELETE" || route.route.permission == kSelfPermission)
+        return std::nullopt;
+    const std::int64_t mib = 1024 * 1024;
+    if (plan.max_storage_mb > 0) {
+        const std::int64_t used = auth_.usage().storageBytes(tenant.info());
+        if (used >= plan.max_storage_mb * mib)
+            return reject(402, "plan_limit_exceeded",
+                          "the " + plan.name + " plan allows " + std::to_string(plan.max_storage_mb) +
+                              " MB of storage and " + std::to_string((used + mib - 1) / mib) +
+                              " MB are used; delete data or upgrade the plan",
+                          request_id, {{"storage_mb", "limit " + std::to_string(plan.max_storage_mb) + " reached"}});
+    }
+    if (plan.max_records_per_plugin > 0 && createsCountedRecord(request.method, route)) {
+        const auto used = auth_.usage().records(tenant.info(), route.plugin, auth_.registry().countedTables(route.plugin));
+        if (used >= plan.max_records_per_plugin)
+            return reject(402, "plan_limit_exceeded",
+                          "the " + plan.name + " plan allows " + std::to_string(plan.max_records_per_plugin) +
+                              " records per plugin and " + route.plugin + " holds " + std::to_string(used) +
+                              "; delete records or upgrade the plan",
+                          request_id,
+                          {{"records_per_plugin", "limit " + std::to_string(plan.max_records_per_plugin) + " reached for " +
+                                                      route.plugin}});
+    }
+    return std::nullopt;
+}
+
 RequestGuard::Admission AuthGuard::admit(const HttpRequest& request, const TenantRecord& tenant,
                                          const RouteEntry& route, const std::string& request_id) {
     currentIdentity().reset();
@@ -154,6 +190,7 @@ RequestGuard::Admission AuthGuard::admit(const HttpRequest& request, const Tenan
         return reject(403, "permission_denied", "this needs the permission '" + permission + "'", request_id,
                       {{"permission", permission}});
     }
+    if (auto over = overQuota(request, tenant, route, plan, request_id)) return std::move(*over);
     currentIdentity() = identity;
     Admission a;
     a.principal = identity->principal();
@@ -166,6 +203,7 @@ void AuthGuard::finish(const sdk::Request& request, const TenantRecord& tenant, 
     currentIdentity().reset();
     const std::string method = sdk::methodName(request.method);
     if (!stateChanging(method)) return;
+    if (response.status == 201 && createsCountedRecord(method, route)) auth_.usage().recordCreated(tenant.info(), route.plugin);
     try {
         AuditEntry e;
         e.actor_id = request.principal.id;

@@ -24,6 +24,10 @@ public:
 private:
     Admission reject(int status, const std::string& code, const std::string& message, const std::string& request_id,
                      const sdk::Json& fields = sdk::Json::object());
+    bool createsCountedRecord(const std::string& method, const RouteEntry& route) const;
+    // A 402 when the write would exceed the plan's storage or records-per-plugin limit.
+    std::optional<Admission> overQuota(const HttpRequest& request, const TenantRecord& tenant, const RouteEntry& route,
+                                       const Plan& plan, const std::string& request_id);
     void auditDenial(const TenantRecord& tenant, const HttpRequest& request, const RouteEntry& route, int status,
                      const std::string& action, const IdentityPtr& identity, const std::string& request_id);
 

@@ -20,6 +20,8 @@ struct AuthSettings {
     // How long a resolved credential is trusted without asking the database again; it
     // bounds how late another process's revocation takes effect.
     std::chrono::milliseconds credential_cache_ttl{1000};
+    // How long a tenant's measured records and storage are trusted before measuring again.
+    std::chrono::milliseconds usage_cache_ttl{30000};
     // Plan of tenants without an assignment.
     std::string default_plan = "enterprise";
     // Where reset links point ("https://crm.example.com").

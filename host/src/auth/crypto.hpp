@@ -1,11 +1,13 @@
 #pragma once
 // Small primitives every credential needs: unguessable random strings, SHA-256 for
 // storing secrets that are only ever compared (tokens, session ids, reset links,
-// recovery codes), constant-time comparison, and the timestamp format of auth tables.
+// recovery codes), constant-time comparison.
 
 #include <chrono>
 #include <string>
 #include <string_view>
+
+#include "core/clock.hpp"
 
 namespace tessera::host::auth {
 
@@ -16,12 +18,5 @@ std::string randomId(std::string_view prefix);
 // Lowercase hex SHA-256.
 std::string sha256Hex(std::string_view text);
 bool constantTimeEquals(std::string_view a, std::string_view b);
-
-// ISO 8601 UTC with milliseconds ("2026-01-02T03:04:05.678Z"): sorts as text.
-std::string isoTime(std::chrono::system_clock::time_point t);
-inline std::string isoNow() { return isoTime(std::chrono::system_clock::now()); }
-inline std::string isoIn(std::chrono::seconds from_now) {
-    return isoTime(std::chrono::system_clock::now() + from_now);
-}
 
 }  // namespace tessera::host::auth

@@ -24,6 +24,10 @@ struct Plan {
     std::int64_t max_records_per_plugin = 0;
     std::int64_t max_storage_mb = 0;
     std::int64_t max_scripts = 0;
+    // One workflow run's limits; 0 leaves the operator's default.
+    std::int64_t script_instructions = 0;
+    std::int64_t script_memory_mb = 0;
+    std::int64_t script_wall_ms = 0;
 };
 
 class PlanBook {
@@ -34,6 +38,10 @@ public:
     Plan forTenant(std::int64_t tenant_id);
     std::vector<Plan> all();
     bool exists(const std::string& plan_id);
+    std::optional<Plan> find(const std::string& plan_id);
+    // Creates or replaces the plan `plan.id`; throws std::invalid_argument for a bad id or
+    // name, or a limit below 0, naming it.
+    void save(const Plan& plan);
     // Assigns `plan_id` to the tenant; throws std::invalid_argument naming the plan.
     void assign(std::int64_t tenant_id, const std::string& plan_id);
 

@@ -54,6 +54,7 @@ Response createRole(AuthService& auth, const Request& req, TenantScope& scope) {
     const auto body = sdk::parseJsonObject(req);
     const std::string name = requiredString(body, "name", 60);
     const auto permissions = validPermissions(auth, body);
+    requireGrantable(compilePatterns(permissions, auth.registry()), "permissions");
     sdk::Json access = body.contains("access") ? body["access"] : sdk::Json::object();
     validateAccess(access);
     const std::string id = randomId("role_");
@@ -79,7 +80,10 @@ Response updateRole(AuthService& auth, const Request& req, TenantScope& scope) {
     std::string name = role.name;
     if (body.contains("name")) name = requiredString(body, "name", 60);
     std::vector<std::string> permissions = role.permissions;
-    if (body.contains("permissions")) permissions = validPermissions(auth, body);
+    if (body.contains("permissions")) {
+        permissions = validPermissions(auth, body);
+        requireGrantable(compilePatterns(permissions, auth.registry()), "permissions");
+    }
     sdk::Json access = accessToJson(role.access);
     if (body.contains("access")) {
         validateAccess(body["access"]);
@@ -123,6 +127,14 @@ Response updateSettings(AuthService& auth, const Request& req, TenantScope& scop
         if (id != "*" && !auth.store().role(scope.db(), id)) invalidField("require_2fa_roles", "unknown role '" + id + "'");
         roles.push_back(id);
     }
+    // Requiring 2FA of your own role before enrolling would lock you out of everything
+    // but enrolment at once; services (GitHub, Google Workspace) refuse it the same way.
+    const Identity& caller = callerIdentity();
+    const bool covers_caller = std::find(roles.begin(), roles.end(), "*") != roles.end() ||
+                               std::find(roles.begin(), roles.end(), caller.role_id) != roles.end();
+    if (covers_caller && !caller.two_factor_enabled)
+        invalidField("require_2fa_roles", "includes your own role '" + caller.role_id +
+                                              "': enable two-factor authentication on your account first");
     auto& db = scope.db();
     db.transaction([&] {
         db.execute("DELETE FROM tessera_settings WHERE key = 'auth.require_2fa_roles'");

@@ -1,6 +1,8 @@
 #include "auth/route_support.hpp"
 
+#include <algorithm>
 #include <regex>
+#include <vector>
 
 #include "auth/audit_log.hpp"
 #include "auth/crypto.hpp"
@@ -58,6 +60,16 @@ std::optional<std::string> optionalString(const sdk::Json& body, const std::stri
     return requiredString(body, field, max);
 }
 
+void requireGrantable(const std::unordered_set<std::string>& granted, const std::string& field) {
+    const Identity& caller = callerIdentity();
+    std::vector<std::string> missing;
+    for (const auto& p : granted)
+        if (!caller.allows(p)) missing.push_back(p);
+    if (missing.empty()) return;
+    std::sort(missing.begin(), missing.end());
+    invalidField(field, "would grant '" + missing.front() + "', which you do not have");
+}
+
 bool plausibleId(const std::string& id, const std::string& prefix) {
     if (id.size() != prefix.size() + 16 || id.compare(0, prefix.size(), prefix) != 0) return false;
     for (std::size_t i = prefix.size(); i < id.size(); ++i)
@@ -66,13 +78,17 @@ bool plausibleId(const std::string& id, const std::string& prefix) {
     return true;
 }
 
-void queueEmail(sdk::TenantScope& scope, const AuthSettings& settings, const std::string& to,
+void queueEmail(AuthService& auth, sdk::TenantScope& scope, const std::string& kind, const std::string& to,
                 const std::string& subject, const std::string& body) {
-    scope.db().execute("INSERT INTO outbox (kind, to_address, subject, body, status, created_at) "
-                       "VALUES ('email', ?, ?, ?, 'pending', ?)",
-                       {to, subject, body, isoNow()});
+    OutgoingMail mail;
+    mail.kind = kind;
+    mail.to = to;
+    mail.subject = subject;
+    mail.body = body;
+    mail.source = "auth";
+    auth.mail().enqueue(scope.db(), scope.tenant().slug, mail);
     // Development only: lets a developer without a mail server follow the link.
-    if (settings.development) scope.log().info("outbox email to " + to + ": " + subject + "\n" + body);
+    if (auth.settings().development) scope.log().info("outbox email to " + to + ": " + subject + "\n" + body);
 }
 
 }  // namespace tessera::host::auth

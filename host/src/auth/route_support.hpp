@@ -3,6 +3,7 @@
 
 #include <optional>
 #include <string>
+#include <unordered_set>
 
 #include <tessera/sdk/http.hpp>
 #include <tessera/sdk/scope.hpp>
@@ -24,10 +25,13 @@ void auditEvent(const sdk::Request& req, sdk::TenantScope& scope, const std::str
 // A required string field of 1..max characters.
 std::string requiredString(const sdk::Json& body, const std::string& field, std::size_t max);
 std::optional<std::string> optionalString(const sdk::Json& body, const std::string& field, std::size_t max);
+// 422 naming `field` unless the caller holds every permission in `granted`: whoever
+// manages roles or users can never hand out more than they have themselves.
+void requireGrantable(const std::unordered_set<std::string>& granted, const std::string& field);
 // Whether `id` has the shape of an id this module issues ("<prefix>_<base32>").
 bool plausibleId(const std::string& id, const std::string& prefix);
-// Puts a message for `to` in the tenant's outbox (and logs it in development mode).
-void queueEmail(sdk::TenantScope& scope, const AuthSettings& settings, const std::string& to,
+// Puts a message for `to` in the tenant's mail outbox (and logs it in development mode).
+void queueEmail(AuthService& auth, sdk::TenantScope& scope, const std::string& kind, const std::string& to,
                 const std::string& subject, const std::string& body);
 
 }  // namespace tessera::host::auth

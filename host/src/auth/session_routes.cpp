@@ -172,7 +172,7 @@ Response requestPasswordReset(AuthService& auth, const Request& req, TenantScope
                        {sha256Hex(secret), (*user)["id"].asText(), isoNow(), isoIn(auth.settings().reset_lifetime)});
     const std::string link = auth.settings().public_url + "/reset-password?tenant=" + scope.tenant().slug +
                              "&token=" + secret;
-    queueEmail(scope, auth.settings(), (*user)["email"].asText(), "Reset your password",
+    queueEmail(auth, scope, "password_reset", (*user)["email"].asText(), "Reset your password",
                "Someone asked to reset the password of your account at " + scope.tenant().name +
                    ".\n\nTo choose a new password, open:\n" + link + "\n\nThe link works once and expires in " +
                    std::to_string(auth.settings().reset_lifetime.count() / 60) +

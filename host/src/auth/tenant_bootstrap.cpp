@@ -1,5 +1,8 @@
 #include "auth/tenant_bootstrap.hpp"
 
+#include <pwd.h>
+#include <unistd.h>
+
 #include <stdexcept>
 
 #include "auth/audit_log.hpp"
@@ -14,13 +17,22 @@ void auditCli(sdk::Database& db, const std::string& action, const sdk::Json& det
     AuditEntry e;
     e.actor_id = "system";
     e.actor_kind = "system";
-    e.actor_name = "tessera CLI";
+    // The operator's login name tells a reviewer who ran the command on the server.
+    const passwd* pw = ::getpwuid(::geteuid());
+    e.actor_name = std::string("tessera CLI (") + (pw ? pw->pw_name : std::to_string(::geteuid()).c_str()) + ")";
     e.action = action;
     e.changed_fields = details;
     writeAudit(db, e);
 }
 
 }  // namespace
+
+void auditOperatorAction(AuthService& auth, TenantService& tenants, const TenantRecord& tenant,
+                         const std::string& action, const sdk::Json& details) {
+    tenants.ensureMigrated(tenant);
+    auto lease = auth.pool().acquire(tenant.slug);
+    auditCli(lease.db(), action, details);
+}
 
 OwnerCredentials createOwner(AuthService& auth, TenantService& tenants, const TenantRecord& tenant,
                              const std::string& email) {

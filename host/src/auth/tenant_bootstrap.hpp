@@ -30,6 +30,10 @@ struct CliTokenRequest {
 // Issues a token for an existing user; throws std::invalid_argument naming the problem.
 std::string createTokenFor(AuthService& auth, TenantService& tenants, const TenantRecord& tenant,
                            const CliTokenRequest& request);
+// Writes an operator's change to the tenant (plan, plugins, status, domains) to the
+// tenant's audit log, attributed to the CLI and the OS user running it.
+void auditOperatorAction(AuthService& auth, TenantService& tenants, const TenantRecord& tenant,
+                         const std::string& action, const sdk::Json& details);
 // Revokes a token by id; false when there is none.
 bool revokeTokenById(AuthService& auth, TenantService& tenants, const TenantRecord& tenant, const std::string& id);
 

@@ -48,9 +48,11 @@ Response createUserRoute(AuthService& auth, const Request& req, TenantScope& sco
     if (auto p = emailProblem(u.email); !p.empty()) invalidField("email", p);
     u.name = optionalString(body, "name", 200).value_or("");
     u.role_id = requiredString(body, "role", 40);
-    if (!auth.store().role(scope.db(), u.role_id)) invalidField("role", "unknown role '" + u.role_id + "'");
+    const auto assigned = auth.store().role(scope.db(), u.role_id);
+    if (!assigned) invalidField("role", "unknown role '" + u.role_id + "'");
     if (u.role_id == "owner" && caller.role_id != "owner")
         throw sdk::ApiError(403, "permission_denied", "only an Owner can make another Owner", {{"role", "owner"}});
+    if (u.role_id != "owner") requireGrantable(auth.store().rolePermissions(*assigned), "role");
     if (auto p = optionalString(body, "password", 1024)) {
         if (auto weak = PasswordHasher::weakness(*p); !weak.empty()) invalidField("password", weak);
         u.password = *p;
@@ -62,7 +64,7 @@ Response createUserRoute(AuthService& auth, const Request& req, TenantScope& sco
         const std::string secret = randomSecret("rst_", 32);
         scope.db().execute("INSERT INTO auth_password_resets (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
                            {sha256Hex(secret), id, isoNow(), isoIn(std::chrono::hours(72))});
-        queueEmail(scope, auth.settings(), u.email, "You are invited to " + scope.tenant().name,
+        queueEmail(auth, scope, "invitation", u.email, "You are invited to " + scope.tenant().name,
                    "You have an account at " + scope.tenant().name + ". Choose your password at:\n" +
                        auth.settings().public_url + "/reset-password?tenant=" + scope.tenant().slug + "&token=" + secret +
                        "\n\nThe link works once and expires in 72 hours.\n");
@@ -80,7 +82,9 @@ Response updateUser(AuthService& auth, const Request& req, TenantScope& scope) {
     if (body.contains("name")) name = optionalString(body, "name", 200).value_or("");
     if (body.contains("role")) {
         role = requiredString(body, "role", 40);
-        if (!auth.store().role(scope.db(), role)) invalidField("role", "unknown role '" + role + "'");
+        const auto assigned = auth.store().role(scope.db(), role);
+        if (!assigned) invalidField("role", "unknown role '" + role + "'");
+        if (role != current["role"] && role != "owner") requireGrantable(auth.store().rolePermissions(*assigned), "role");
     }
     if (body.contains("status")) {
         status = requiredString(body, "status", 20);
@@ -112,8 +116,13 @@ Response getPlan(AuthService& auth, const Request&, TenantScope& scope) {
                                        {"requests_per_minute", limit(p.requests_per_minute)},
                                        {"records_per_plugin", limit(p.max_records_per_plugin)},
                                        {"storage_mb", limit(p.max_storage_mb)},
-                                       {"scripts", limit(p.max_scripts)}}},
-                           {"usage", {{"users", countActiveUsers(scope.db())}}}});
+                                       {"scripts", limit(p.max_scripts)},
+                                       {"script_instructions", limit(p.script_instructions)},
+                                       {"script_memory_mb", limit(p.script_memory_mb)},
+                                       {"script_wall_ms", limit(p.script_wall_ms)}}},
+                           {"usage", {{"users", countActiveUsers(scope.db())},
+                                      {"storage_bytes", auth.usage().storageBytes(scope.tenant())},
+                                      {"scripts", (*scope.db().queryOne("SELECT COUNT(*) AS n FROM workflows"))["n"].asInt()}}}});
 }
 
 }  // namespace tessera::host::auth::routes

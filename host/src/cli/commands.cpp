@@ -25,6 +25,8 @@ struct Options {
     bool yes = false, json = false, status_only = false;
     std::string admin_email, email, token_name, scopes, plan, token_id;
     int expires_days = 0;
+    // tenant plan-set: -1 keeps the plan's current value (0 for a new plan).
+    std::map<std::string, std::int64_t> plan_limits;
 };
 
 void printTenants(const std::vector<TenantRecord>& tenants, bool json) {
@@ -36,11 +38,11 @@ void printTenants(const std::vector<TenantRecord>& tenants, bool json) {
         std::cout << out.dump(2) << "\n";
         return;
     }
-    std::printf("%-24s %-9s %-21s %s\n", "SLUG", "STATUS", "CREATED", "PLUGINS");
+    std::printf("%-24s %-9s %-25s %s\n", "SLUG", "STATUS", "CREATED", "PLUGINS");
     for (const auto& t : tenants) {
         std::string plugins;
         for (const auto& p : t.enabled_plugins) plugins += (plugins.empty() ? "" : ",") + p;
-        std::printf("%-24s %-9s %-21s %s\n", t.slug.c_str(), t.status.c_str(), t.created_at.c_str(), plugins.c_str());
+        std::printf("%-24s %-9s %-25s %s\n", t.slug.c_str(), t.status.c_str(), t.created_at.c_str(), plugins.c_str());
     }
 }
 
@@ -125,6 +127,14 @@ int runCli(int argc, char** argv) {
     t_plan->add_option("slug", o.slug)->required();
     t_plan->add_option("plan", o.plan, "starter, professional, business or enterprise")->required();
     auto* t_plans = tenant->add_subcommand("plans", "List the plans and their limits (0: unlimited)");
+    auto* t_plan_set = tenant->add_subcommand("plan-set", "Create a plan or change its limits (0: unlimited)");
+    t_plan_set->add_option("plan", o.plan, "Plan id: lowercase letters, digits, hyphens")->required();
+    t_plan_set->add_option("--name", o.name, "Display name");
+    for (const char* limit : {"users", "requests-per-minute", "records-per-plugin", "storage-mb", "scripts",
+                              "script-instructions", "script-memory-mb", "script-wall-ms"}) {
+        o.plan_limits[limit] = -1;
+        t_plan_set->add_option(std::string("--") + limit, o.plan_limits[limit])->check(CLI::NonNegativeNumber);
+    }
     auto* t_list = tenant->add_subcommand("list", "List tenants");
     t_list->add_flag("--json", o.json, "Print JSON");
     auto* t_disable = tenant->add_subcommand("disable", "Disable a tenant: its requests answer 404, its data stays");
@@ -247,17 +257,38 @@ int runCli(int argc, char** argv) {
             auto t = host.directory().bySlug(o.slug);
             if (!t) throw TenantError(TenantError::Kind::NotFound, "no tenant '" + o.slug + "'");
             host.auth().plans().assign(t->id, o.plan);
+            auth::auditOperatorAction(host.auth(), host.tenants(), *t, "tenant.plan.changed", {{"plan", o.plan}});
             std::printf("tenant %s is on plan %s\n", o.slug.c_str(), o.plan.c_str());
             return 0;
         }
+        if (t_plan_set->parsed()) {
+            auth::Plan plan = host.auth().plans().find(o.plan).value_or(auth::Plan{o.plan, o.plan});
+            if (!o.name.empty()) plan.name = o.name;
+            auto set = [&](const char* key, std::int64_t& field) {
+                if (o.plan_limits[key] >= 0) field = o.plan_limits[key];
+            };
+            set("users", plan.max_users);
+            set("requests-per-minute", plan.requests_per_minute);
+            set("records-per-plugin", plan.max_records_per_plugin);
+            set("storage-mb", plan.max_storage_mb);
+            set("scripts", plan.max_scripts);
+            set("script-instructions", plan.script_instructions);
+            set("script-memory-mb", plan.script_memory_mb);
+            set("script-wall-ms", plan.script_wall_ms);
+            host.auth().plans().save(plan);
+            std::printf("plan %s saved (running hosts apply it within %lld s)\n", plan.id.c_str(),
+                        static_cast<long long>(auth::PlanBook::kRefresh.count()));
+            return 0;
+        }
         if (t_plans->parsed()) {
-            std::printf("%-14s %-14s %8s %10s %12s %10s %8s\n", "ID", "NAME", "USERS", "REQ/MIN", "RECORDS", "STORAGE_MB",
-                        "SCRIPTS");
+            std::printf("%-14s %-14s %8s %10s %12s %10s %8s %12s %9s %8s\n", "ID", "NAME", "USERS", "REQ/MIN", "RECORDS",
+                        "STORAGE_MB", "SCRIPTS", "SCRIPT_INSNS", "SCRIPT_MB", "SCRIPT_MS");
             for (const auto& p : host.auth().plans().all())
-                std::printf("%-14s %-14s %8lld %10lld %12lld %10lld %8lld\n", p.id.c_str(), p.name.c_str(),
+                std::printf("%-14s %-14s %8lld %10lld %12lld %10lld %8lld %12lld %9lld %8lld\n", p.id.c_str(), p.name.c_str(),
                             static_cast<long long>(p.max_users), static_cast<long long>(p.requests_per_minute),
                             static_cast<long long>(p.max_records_per_plugin), static_cast<long long>(p.max_storage_mb),
-                            static_cast<long long>(p.max_scripts));
+                            static_cast<long long>(p.max_scripts), static_cast<long long>(p.script_instructions),
+                            static_cast<long long>(p.script_memory_mb), static_cast<long long>(p.script_wall_ms));
             return 0;
         }
         if (tk_create->parsed() || tk_revoke->parsed()) {
@@ -288,6 +319,9 @@ int runCli(int argc, char** argv) {
         }
         if (t_disable->parsed() || t_enable->parsed()) {
             host.tenants().setActive(o.slug, t_enable->parsed());
+            if (auto t = host.directory().bySlug(o.slug))
+                auth::auditOperatorAction(host.auth(), host.tenants(), *t,
+                                          t_enable->parsed() ? "tenant.enabled" : "tenant.disabled", {});
             std::printf("tenant %s %s\n", o.slug.c_str(), t_enable->parsed() ? "enabled" : "disabled");
             return 0;
         }
@@ -302,17 +336,23 @@ int runCli(int argc, char** argv) {
         }
         if (t_domain->parsed()) {
             host.directory().addDomain(o.slug, o.domain);
+            if (auto t = host.directory().bySlug(o.slug))
+                auth::auditOperatorAction(host.auth(), host.tenants(), *t, "tenant.domain.added", {{"domain", o.domain}});
             std::printf("mapped %s to tenant %s\n", o.domain.c_str(), o.slug.c_str());
             return 0;
         }
         if (p_enable->parsed()) {
             host.tenants().enablePlugin(o.tenant, o.plugin);
+            if (auto t = host.directory().bySlug(o.tenant))
+                auth::auditOperatorAction(host.auth(), host.tenants(), *t, "tenant.plugin.enabled", {{"plugin", o.plugin}});
             std::printf("plugin %s enabled for %s\n", o.plugin.c_str(), o.tenant.c_str());
             return 0;
         }
         if (w_push->parsed()) return pushWorkflow(host, push);
         if (p_disable->parsed()) {
             host.tenants().disablePlugin(o.tenant, o.plugin);
+            if (auto t = host.directory().bySlug(o.tenant))
+                auth::auditOperatorAction(host.auth(), host.tenants(), *t, "tenant.plugin.disabled", {{"plugin", o.plugin}});
             std::printf("plugin %s disabled for %s\n", o.plugin.c_str(), o.tenant.c_str());
             return 0;
         }

@@ -205,7 +205,8 @@ HttpResponse Dispatcher::route(HttpRequest& request, const std::string& request_
     req.client_address = request.client_address;
     req.principal = principal;
 
-    std::optional<HostScope> scope_holder(std::in_place, services_, tenant, entry.plugin, request_id, principal);
+    // Shared so that a streamed body can keep the scope (and its connection) until it is sent.
+    auto scope_holder = std::make_shared<HostScope>(services_, tenant, entry.plugin, request_id, principal);
     HostScope& scope = *scope_holder;
     HttpResponse response;
     try {
@@ -219,6 +220,21 @@ HttpResponse Dispatcher::route(HttpRequest& request, const std::string& request_
         response.status = out.status;
         response.headers = std::move(out.headers);
         response.body = std::move(out.body);
+        if (out.stream_body)
+            response.stream_body = [scope_holder, produce = std::move(out.stream_body), plugin = entry.plugin,
+                                    slug = tenant->slug, request_id, path = entry.route.path](const sdk::BodyWriter& write) {
+                try {
+                    produce(write);
+                } catch (const std::exception& e) {
+                    spdlog::error("[{} tenant={} req={}] streaming GET {} failed: {}", plugin, slug, request_id, path,
+                                  e.what());
+                    throw;
+                } catch (...) {
+                    spdlog::error("[{} tenant={} req={}] streaming GET {} threw a non-standard exception", plugin,
+                                  slug, request_id, path);
+                    throw;
+                }
+            };
     } catch (const PoolExhausted& e) {
         spdlog::warn("[{} tenant={} req={}] {}", entry.plugin, tenant->slug, request_id, e.what());
         response = error(503, "busy", "the tenant's database is busy; retry shortly", request_id);

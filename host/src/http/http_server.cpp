@@ -1,12 +1,19 @@
 #include "http/http_server.hpp"
 
 #include <atomic>
+#include <cerrno>
 #include <condition_variable>
+#include <cstdint>
+#include <cstdio>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
 
+#include <fcntl.h>
+#include <poll.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <pistache/endpoint.h>
 #include <pistache/http.h>
@@ -76,11 +83,159 @@ void sendAndClose(Http::ResponseWriter& writer, const HttpResponse& r, const std
         Async::NoExcept);
 }
 
+// The socket behind a descriptor (its inode number, unique among open sockets), so that
+// a descriptor number reused for another connection is told apart; 0 if unknown.
+ino_t socketIdentity(int fd) {
+    struct stat st {};
+    return fd >= 0 && ::fstat(fd, &st) == 0 ? st.st_ino : 0;
+}
+
+// Sends a streamed body (HttpResponse::stream_body) from the worker thread, writing to
+// the socket itself rather than through Pistache:
+// - Pistache's ResponseStream queues every flush without waiting for the socket, so a
+//   client reading slowly would make the whole body pile up in the event loop's queue;
+//   here each write waits (poll) until the socket takes it, so memory stays at one
+//   buffer per response;
+// - Pistache queues writes by descriptor number and drops a peer (closing its number,
+//   free for the next accept) when the client hangs up, so a late write could land in
+//   another client's connection; this class writes to its own dup() of the descriptor,
+//   which always names this connection's socket.
+// HTTP/1.1 clients get chunked encoding, so a transfer cut short (producer error, client
+// too slow) is visibly incomplete; HTTP/1.0 clients get the raw body ended by the close.
+class StreamedBody {
+public:
+    // Enough to amortise the system calls; small enough to hold per response.
+    static constexpr std::size_t kChunkBytes = 64 * 1024;
+    // A client that has not taken any bytes for this long is treated as gone.
+    static constexpr int kWriteTimeoutMs = 30'000;
+
+    // `socket` identifies the connection (see socketIdentity) as it was when the request
+    // arrived.
+    StreamedBody(const std::shared_ptr<Tcp::Peer>& peer, ino_t socket, bool chunked) : chunked_(chunked) {
+        if (!peer) return;
+        fd_ = ::fcntl(peer->fd(), F_DUPFD_CLOEXEC, 0);
+        // The peer object may outlive its connection for a moment: make sure the
+        // descriptor still is that client's socket before writing anything to it.
+        if (fd_ >= 0 && socketIdentity(fd_) != socket) {
+            ::close(fd_);
+            fd_ = -1;
+        }
+    }
+    ~StreamedBody() {
+        if (fd_ >= 0) ::close(fd_);
+    }
+    StreamedBody(const StreamedBody&) = delete;
+    StreamedBody& operator=(const StreamedBody&) = delete;
+
+    // Status line and headers, sent before the producer runs so the client starts at once.
+    bool begin(const HttpResponse& r) {
+        std::string head = std::string(chunked_ ? "HTTP/1.1 " : "HTTP/1.0 ") + std::to_string(r.status) + " " +
+                           Http::codeString(static_cast<Http::Code>(r.status)) + "\r\n";
+        for (const auto& [name, value] : r.headers) {
+            if (sameName(name, "Content-Length") || sameName(name, "Transfer-Encoding") || sameName(name, "Connection"))
+                continue;  // framing is this class's business
+            if (value.find_first_of("\r\n") != std::string::npos || name.find_first_of("\r\n: ") != std::string::npos)
+                continue;  // no header injection
+            head += name + ": " + value + "\r\n";
+        }
+        if (chunked_) head += "Transfer-Encoding: chunked\r\n";
+        head += "Connection: close\r\n\r\n";
+        if (!sendAll(head)) return false;
+        // Nothing more is read from this connection: Pistache sees the end of its input
+        // and lets go of the peer, so a pipelined request cannot be answered in the
+        // middle of this body.
+        ::shutdown(fd_, SHUT_RD);
+        return true;
+    }
+
+    bool write(std::string_view data) {
+        if (failed_) return false;
+        pending_.append(data);
+        return pending_.size() < kChunkBytes || flushPending();
+    }
+
+    // The rest of the body and, when chunked, the last chunk.
+    bool end() {
+        if (failed_ || (!pending_.empty() && !flushPending())) return false;
+        return !chunked_ || sendAll("0\r\n\r\n");
+    }
+
+    // After the last byte (or a failure): hang up, so the client sees where the body ends.
+    void close() {
+        if (fd_ >= 0) ::shutdown(fd_, SHUT_RDWR);
+    }
+
+private:
+    static bool sameName(std::string_view a, std::string_view b) {
+        const sdk::CaseInsensitiveLess less;
+        return !less(a, b) && !less(b, a);
+    }
+
+    bool flushPending() {
+        bool ok;
+        if (chunked_) {
+            char size[24];
+            std::snprintf(size, sizeof size, "%zx\r\n", pending_.size());
+            pending_.insert(0, size);
+            pending_ += "\r\n";
+        }
+        ok = sendAll(pending_);
+        pending_.clear();
+        return ok;
+    }
+
+    bool sendAll(std::string_view bytes) {
+        if (fd_ < 0) failed_ = true;
+        while (!failed_ && !bytes.empty()) {
+            pollfd pfd{fd_, POLLOUT, 0};
+            const int ready = ::poll(&pfd, 1, kWriteTimeoutMs);
+            if (ready < 0 && errno == EINTR) continue;
+            if (ready <= 0 || (pfd.revents & (POLLERR | POLLHUP | POLLNVAL))) {
+                failed_ = true;
+                break;
+            }
+            const ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+            if (n < 0) {
+                if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) failed_ = true;
+                continue;
+            }
+            bytes.remove_prefix(static_cast<std::size_t>(n));
+        }
+        return !failed_;
+    }
+
+    int fd_ = -1;
+    bool chunked_;
+    bool failed_ = false;
+    std::string pending_;
+};
+
+// Runs a streamed response to the end. Never throws: whatever goes wrong ends with the
+// connection closed before the body's end.
+void sendStreamed(const std::shared_ptr<Tcp::Peer>& peer, ino_t socket, bool http11, HttpResponse& r) {
+    StreamedBody body(peer, socket, http11);
+    try {
+        if (body.begin(r)) {
+            r.stream_body([&body](std::string_view chunk) { return body.write(chunk); });
+            body.end();
+        }
+    } catch (const std::exception& e) {
+        // The dispatcher has logged the plugin's error with its request id.
+        spdlog::debug("streamed response aborted: {}", e.what());
+    } catch (...) {
+        spdlog::debug("streamed response aborted");
+    }
+    body.close();
+    // The producer owns the tenant scope: give its connection back now, on this thread.
+    r.stream_body = nullptr;
+}
+
 // Per connection: whether the bytes received so far end inside a request.
 constexpr const char* kMidRequest = "tessera.mid_request";
 
-HttpResponse jsonError(int status, const std::string& code, const std::string& message) {
-    return Dispatcher::error(status, code, message, newRequestId());
+HttpResponse jsonError(int status, const std::string& code, const std::string& message,
+                       const sdk::Json& fields = sdk::Json::object()) {
+    return Dispatcher::error(status, code, message, newRequestId(), fields);
 }
 
 class Handler : public Http::Handler {
@@ -104,7 +259,9 @@ public:
                 auto key = percentDecode(it->first, true);
                 auto value = percentDecode(it->second, true);
                 if (!key || !value) {
-                    send(writer, jsonError(400, "invalid_query", "malformed percent-encoding in parameter '" + it->first + "'"));
+                    const std::string name = percentDecode(it->first, true).value_or("query");
+                    send(writer, jsonError(400, "invalid_query", "parameter '" + name + "' is not percent-encoded UTF-8 text",
+                                           {{name, "must be percent-encoded UTF-8 text without NUL"}}));
                     shared_->finished();
                     return;
                 }
@@ -120,7 +277,11 @@ public:
         }
         auto held = std::make_shared<Http::ResponseWriter>(std::move(writer));
         auto shared = shared_;
-        shared->executor->post([shared, held, req = std::move(req)]() mutable {
+        const bool http11 = request.version() == Http::Version::Http11;
+        // Taken here, on the connection's own thread, where the descriptor surely is its socket.
+        const auto peer = held->getPeer();
+        const ino_t socket = socketIdentity(peer ? peer->fd() : -1);
+        shared->executor->post([shared, held, http11, socket, req = std::move(req)]() mutable {
             HttpResponse response;
             try {
                 response = shared->handle(req);
@@ -128,7 +289,10 @@ public:
                 response = jsonError(500, "internal_error", "internal error");
             }
             try {
-                send(*held, response);
+                if (response.stream_body)
+                    sendStreamed(held->getPeer(), socket, http11, response);
+                else
+                    send(*held, response);
             } catch (const std::exception& e) {
                 spdlog::debug("could not send response: {}", e.what());
             }

@@ -2,6 +2,7 @@
 // The request and response as the HTTP adapter hands them to the dispatcher: plain
 // data, so that the dispatcher (and its tests) never see the server library.
 
+#include <functional>
 #include <map>
 #include <string>
 
@@ -22,6 +23,9 @@ struct HttpResponse {
     int status = 200;
     sdk::Headers headers;
     std::string body;
+    // When set, replaces `body` (see sdk::Response::stream_body). It owns whatever it
+    // needs (the tenant scope): the adapter destroys it once the body is sent.
+    std::function<void(const sdk::BodyWriter&)> stream_body;
 };
 
 }  // namespace tessera::host

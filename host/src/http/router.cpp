@@ -29,6 +29,25 @@ int hexValue(char c) {
 
 }  // namespace
 
+namespace {
+
+// UTF-8 without NUL: what every text column of both engines accepts (PostgreSQL refuses
+// invalid sequences and NUL outright), so hostile bytes are refused at the door.
+bool storableText(const std::string& s) {
+    for (std::size_t i = 0; i < s.size();) {
+        const unsigned char c = static_cast<unsigned char>(s[i]);
+        if (c == 0) return false;
+        std::size_t extra = c < 0x80 ? 0 : (c >> 5) == 0x6 ? 1 : (c >> 4) == 0xE ? 2 : (c >> 3) == 0x1E ? 3 : 4;
+        if (extra == 4 || (extra > 0 && i + extra >= s.size())) return false;
+        for (std::size_t k = 1; k <= extra; ++k)
+            if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
+        i += extra + 1;
+    }
+    return true;
+}
+
+}  // namespace
+
 std::optional<std::string> percentDecode(std::string_view in, bool plus_is_space) {
     std::string out;
     out.reserve(in.size());
@@ -45,6 +64,7 @@ std::optional<std::string> percentDecode(std::string_view in, bool plus_is_space
             out += in[i];
         }
     }
+    if (!storableText(out)) return std::nullopt;
     return out;
 }
 

@@ -51,7 +51,8 @@ private:
     std::vector<Compiled> compiled_;
 };
 
-// Percent-decoding; returns nullopt for malformed escapes. `plus_is_space` for queries.
+// Percent-decoding; returns nullopt for malformed escapes and for results that are not
+// UTF-8 text or hold a NUL. `plus_is_space` for queries.
 std::optional<std::string> percentDecode(std::string_view in, bool plus_is_space);
 
 }  // namespace tessera::host

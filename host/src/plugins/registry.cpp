@@ -74,6 +74,12 @@ void PluginRegistrar::command(sdk::Command command) {
     d_.commands.emplace(command.name, std::move(command));
 }
 
+void PluginRegistrar::countsRecords(const std::string& table) {
+    static const std::regex re("^[a-z_][a-z0-9_]{0,62}$");
+    check(std::regex_match(table, re), "counted table '" + table + "' must be a plain lowercase table name");
+    d_.counted_tables.insert(table);
+}
+
 void PluginRegistrar::provideService(const std::string& name, const char* type_name, std::shared_ptr<void> service) {
     check(service != nullptr, "service '" + name + "' is null");
     check(!d_.services.count(name), "service '" + name + "' is provided twice");
@@ -115,6 +121,7 @@ void Registry::commit(Declarations d) {
     depends_[d.plugin] = std::move(d.depends);
     publishes_[d.plugin] = std::move(d.publishes);
     migrations_[d.plugin] = std::move(d.migrations);
+    if (!d.counted_tables.empty()) counted_tables_[d.plugin] = std::move(d.counted_tables);
 }
 
 void Registry::remove(const std::string& plugin) {
@@ -127,6 +134,13 @@ void Registry::remove(const std::string& plugin) {
     std::erase_if(permissions_, [&](const auto& kv) { return kv.second.first == plugin; });
     publishes_.erase(plugin);
     migrations_.erase(plugin);
+    counted_tables_.erase(plugin);
+}
+
+const std::set<std::string>& Registry::countedTables(const std::string& plugin) const {
+    static const std::set<std::string> none;
+    auto it = counted_tables_.find(plugin);
+    return it == counted_tables_.end() ? none : it->second;
 }
 
 const ServiceEntry* Registry::service(const std::string& name) const {

@@ -44,6 +44,7 @@ struct Declarations {
     std::map<std::string, ServiceEntry> services;
     std::map<std::string, ScriptFunctionEntry> script_functions;
     std::map<std::string, sdk::Command> commands;
+    std::set<std::string> counted_tables;
     std::set<std::string> depends;  // from the manifest, set by the loader
 };
 
@@ -74,6 +75,8 @@ public:
     const std::map<std::string, std::map<std::string, sdk::Command>>& commands() const { return commands_; }
     bool permissionExists(const std::string& name) const { return permissions_.count(name) > 0; }
     const std::map<std::string, std::pair<std::string, std::string>>& permissions() const { return permissions_; }
+    // Tables whose rows count against the plan's records-per-plugin limit (empty: none).
+    const std::set<std::string>& countedTables(const std::string& plugin) const;
     // The migrations of `plugin` (empty when it has none).
     MigrationSet migrations(const std::string& plugin) const;
 
@@ -88,6 +91,7 @@ private:
     std::map<std::string, std::map<std::string, sdk::Command>> commands_;  // plugin -> name -> command
     std::map<std::string, std::pair<std::string, std::string>> permissions_;  // name -> (plugin, description)
     std::map<std::string, std::vector<sdk::Migration>> migrations_;
+    std::map<std::string, std::set<std::string>> counted_tables_;
 };
 
 // The sdk::Registrar handed to one plugin's declare(). Checks what it can on its own
@@ -103,6 +107,7 @@ public:
     void subscribe(const std::string& event, sdk::EventHandler handler) override;
     void scriptFunction(const std::string& name, const std::string& permission, sdk::ScriptFunction fn) override;
     void command(sdk::Command command) override;
+    void countsRecords(const std::string& table) override;
 
     Declarations take() { return std::move(d_); }
 

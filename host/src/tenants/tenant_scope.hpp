@@ -13,6 +13,7 @@
 #include "core/logging.hpp"
 #include "db/connection_pool.hpp"
 #include "plugins/registry.hpp"
+#include "mail/mail_outbox.hpp"
 #include "tenants/scope_policies.hpp"
 #include "tenants/tenant_directory.hpp"
 #include "tenants/tenant_service.hpp"
@@ -25,6 +26,7 @@ struct ScopeServices {
     const Registry& registry;
     const AccessPolicy* access = nullptr;
     WriteHooks* hooks = nullptr;
+    MailOutbox* mail = nullptr;
 };
 
 // The identity of work the host starts itself (jobs, event deliveries without a user).

@@ -12,6 +12,8 @@
 #include <mutex>
 
 #include <curl/curl.h>
+
+#include "core/curl_global.hpp"
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
@@ -92,11 +94,6 @@ std::size_t collect(char* data, std::size_t size, std::size_t n, void* out) {
     return len;
 }
 
-void globalInit() {
-    static std::once_flag once;
-    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
-
 }  // namespace
 
 std::string hmacSha256Hex(const std::string& key, const std::string& data) {
@@ -132,7 +129,7 @@ std::string checkRequestUrl(const std::string& url, const std::vector<std::strin
 
 DeliveryResult deliver(const OutgoingRequest& r, const std::string& secret, std::chrono::milliseconds timeout,
                        bool allow_private_network) {
-    globalInit();
+    curlGlobalInit();
     DeliveryResult result;
     UrlParts parts;
     if (!splitUrl(r.url, parts, result.error)) {

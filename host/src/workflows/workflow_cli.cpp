@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "app/host.hpp"
+#include "auth/workflow_policy_impl.hpp"
 #include "scripting/lua_sandbox.hpp"
 #include "workflows/trigger.hpp"
 #include "workflows/workflow_engine.hpp"
@@ -69,21 +70,27 @@ int pushWorkflow(Host& host, const WorkflowPushOptions& o) {
         std::fprintf(stderr, "tessera: %s: %s\n", o.file.c_str(), syntax.c_str());
         return 1;
     }
-    if (d.run_as != "admin" && d.run_as != "member" && d.run_as != "readonly") {
-        std::fprintf(stderr, "tessera: run_as must be admin, member or readonly, not '%s'\n", d.run_as.c_str());
-        return 1;
-    }
     if (d.name.size() > 100) {
         std::fprintf(stderr, "tessera: the workflow name is longer than 100 characters\n");
         return 1;
     }
 
     host.tenants().ensureMigrated(*tenant);
+    const auth::AuthWorkflowPolicy policy(host.auth());
+    if (!policy.knownRole(*tenant, d.run_as)) {
+        std::fprintf(stderr, "tessera: run_as: no role '%s' in tenant %s (admin, member, readonly or a custom role's id)\n",
+                     d.run_as.c_str(), tenant->slug.c_str());
+        return 1;
+    }
     auto lease = host.pool().acquire(tenant->slug);
     WorkflowStore store(lease.db());
     WorkflowRecord wf;
-    if (auto existing = store.byName(d.name)) wf = store.update(*existing, d, "cli");
-    else wf = store.create(d, "cli");
+    if (auto existing = store.byName(d.name)) {
+        wf = store.update(*existing, d, "cli");
+    } else {
+        policy.requireScriptAllowance(*tenant, store.count());
+        wf = store.create(d, "cli");
+    }
     const auto now =
         std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
     WorkflowEngine::planCron(lease.db(), wf, now);

@@ -52,9 +52,9 @@ std::int64_t unixNow() {
 }  // namespace
 
 WorkflowEngine::WorkflowEngine(const Config& config, ScopeServices services, TenantDirectory& directory,
-                               const Registry& registry)
+                               const Registry& registry, const WorkflowPolicy& policy)
     : config_(config), settings_(WorkflowSettings::from(config)), services_(services), directory_(directory),
-      registry_(registry), roles_(std::make_unique<BuiltinRolePermissions>(registry)) {
+      registry_(registry), policy_(policy) {
     services_.hooks = this;
     sandboxes_ = std::make_unique<SandboxPool>(functionNames());
 }
@@ -289,7 +289,7 @@ RunResult WorkflowEngine::execute(const RunRequest& req) {
     {
         auto box = sandboxes_->acquire(req.tenant->slug);
         result.outcome = box->run({wf.id + ":" + std::to_string(wf.version), wf.source, wf.condition}, req.event, info,
-                                  req.entry, req.entry_arg, settings_.limits, dispatch);
+                                  req.entry, req.entry_arg, policy_.limits(*req.tenant, settings_.limits), dispatch);
     }
     if (req.dry_run) {
         try {
@@ -362,23 +362,20 @@ sdk::Json WorkflowEngine::hostCall(const RunRequest& req, WorkflowScope& scope, 
     }
     if (name == "email.send") {
         if (!args.is_object()) throw ScriptFailure("crm.email.send expects a table {to, subject, body | template}");
-        const std::string to = str(args, "to"), subject = str(args, "subject");
-        const std::string body = str(args, "body"), tmpl = str(args, "template");
-        if (to.empty() || to.size() > 254 || to.find('@') == std::string::npos || to.find_first_of(" \r\n,;") != std::string::npos)
-            throw ScriptFailure("crm.email.send: 'to' must be one e-mail address");
-        if (subject.empty() || subject.size() > 200 || subject.find_first_of("\r\n") != std::string::npos)
-            throw ScriptFailure("crm.email.send: 'subject' must be one line of 1-200 characters");
-        if (body.empty() == tmpl.empty()) throw ScriptFailure("crm.email.send: give either 'body' or 'template'");
-        const sdk::Json data = args.value("data", sdk::Json::object());
-        const std::string id = newWorkflowId("mail_");
-        scope.db().execute(
-            "INSERT INTO email_outbox (id, to_address, subject, template, body, data, source, status, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?)",
-            {id, to, subject, tmpl.empty() ? sdk::Value() : sdk::Value(tmpl), body.empty() ? sdk::Value() : sdk::Value(body),
-             data.dump(-1, ' ', false, sdk::Json::error_handler_t::replace), "workflow:" + wf.id, isoNow()});
-        sdk::Json action = {{"type", "email"}, {"id", id}, {"to", to}, {"subject", subject}};
-        if (!tmpl.empty()) action["template"] = tmpl;
-        else action["body"] = body;
+        OutgoingMail mail;
+        mail.kind = "workflow";
+        mail.to = str(args, "to");
+        mail.subject = str(args, "subject");
+        mail.body = str(args, "body");
+        mail.template_name = str(args, "template");
+        mail.data = args.value("data", sdk::Json::object());
+        mail.source = "workflow:" + wf.id;
+        if (auto problem = mailProblem(mail); !problem.empty()) throw ScriptFailure("crm.email.send: " + problem);
+        if (!services_.mail) throw ScriptFailure("crm.email.send: mail is not available in this process");
+        const std::string id = services_.mail->enqueue(scope.db(), req.tenant->slug, mail);
+        sdk::Json action = {{"type", "email"}, {"id", id}, {"to", mail.to}, {"subject", mail.subject}};
+        if (!mail.template_name.empty()) action["template"] = mail.template_name;
+        else action["body"] = mail.body;
         result.actions.push_back(action);
         return id;
     }
@@ -432,7 +429,7 @@ sdk::Json WorkflowEngine::hostCall(const RunRequest& req, WorkflowScope& scope, 
     if (!registry_.enabledFor(entry.plugin, req.tenant->enabled_plugins))
         throw ScriptFailure("crm." + name + " is not available: plugin '" + entry.plugin +
                             "' is not enabled for this tenant");
-    if (!roles_->allows(*req.tenant, wf.run_as, entry.permission))
+    if (!policy_.allows(*req.tenant, wf.run_as, entry.permission))
         throw ScriptFailure("permission denied: crm." + name + " needs '" + entry.permission + "', which role '" +
                             wf.run_as + "' does not have");
     scope.actAs(entry.plugin);

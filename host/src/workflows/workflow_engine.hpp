@@ -23,7 +23,7 @@
 #include "scripting/lua_sandbox.hpp"
 #include "tenants/scope_policies.hpp"
 #include "tenants/tenant_scope.hpp"
-#include "workflows/role_permissions.hpp"
+#include "workflows/workflow_policy.hpp"
 #include "workflows/trigger.hpp"
 #include "workflows/workflow_settings.hpp"
 #include "workflows/workflow_types.hpp"
@@ -56,7 +56,8 @@ struct RunResult {
 
 class WorkflowEngine final : public WriteHooks, public EventObserver {
 public:
-    WorkflowEngine(const Config& config, ScopeServices services, TenantDirectory& directory, const Registry& registry);
+    WorkflowEngine(const Config& config, ScopeServices services, TenantDirectory& directory, const Registry& registry,
+                   const WorkflowPolicy& policy);
     ~WorkflowEngine() override;
 
     // Starts the worker pool and the poller; `events` delivers what runs publish.
@@ -79,7 +80,7 @@ public:
 
     const WorkflowSettings& settings() const { return settings_; }
     std::shared_ptr<const TenantRecord> tenantRecord(const std::string& slug) { return directory_.bySlug(slug); }
-    const RolePermissions& roles() const { return *roles_; }
+    const WorkflowPolicy& policy() const { return policy_; }
     // Names of the crm.* functions every sandbox offers (host ones and plugins').
     std::vector<std::string> functionNames() const;
 
@@ -112,7 +113,7 @@ private:
     ScopeServices services_;
     TenantDirectory& directory_;
     const Registry& registry_;
-    std::unique_ptr<RolePermissions> roles_;
+    const WorkflowPolicy& policy_;
     std::unique_ptr<SandboxPool> sandboxes_;
     std::unique_ptr<Executor> executor_;
     EventBus* events_ = nullptr;

@@ -69,6 +69,8 @@ std::optional<WorkflowRecord> WorkflowStore::get(const std::string& id) {
     return fromRow(*r);
 }
 
+std::int64_t WorkflowStore::count() { return (*db_.queryOne("SELECT COUNT(*) AS n FROM workflows"))["n"].asInt(); }
+
 std::optional<WorkflowRecord> WorkflowStore::byName(const std::string& name) {
     auto r = db_.queryOne(std::string("SELECT ") + kColumns + " FROM workflows WHERE name = ?", {name});
     if (!r) return std::nullopt;

@@ -27,6 +27,7 @@ public:
     std::vector<WorkflowRecord> enabled();
     std::optional<WorkflowRecord> get(const std::string& id);
     std::optional<WorkflowRecord> byName(const std::string& name);
+    std::int64_t count();
 
     // Throws sdk::ApiError 409 when the name is taken.
     WorkflowRecord create(const WorkflowDraft& draft, const std::string& author);

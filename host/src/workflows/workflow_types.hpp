@@ -8,6 +8,8 @@
 
 #include <tessera/sdk/http.hpp>
 
+#include "core/clock.hpp"
+
 namespace tessera::host {
 
 struct WorkflowRecord {
@@ -43,11 +45,6 @@ struct RunRecord {
     sdk::Json toJson() const;
 };
 
-// ISO 8601 UTC with milliseconds, e.g. 2026-11-23T17:28:17.123Z.
-std::string isoTime(std::chrono::system_clock::time_point t);
-std::string isoNow();
-// Parses the format above (fractional part optional); nullopt if malformed.
-std::optional<std::chrono::system_clock::time_point> parseIsoTime(const std::string& text);
 // "wf_" + 20 random base32 characters.
 std::string newWorkflowId(const char* prefix);
 

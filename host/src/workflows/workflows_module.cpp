@@ -75,8 +75,8 @@ WorkflowDraft draftFrom(const Json& body, WorkflowDraft base, bool creating, Wor
     }
     // Never "owner": a workflow must not be able to manage roles, and whoever may manage
     // workflows (owner and admin) must not gain that through one.
-    if (!errors.contains("run_as") && (base.run_as == "owner" || !engine.roles().known(tenant, base.run_as)))
-        errors["run_as"] = "unknown role '" + base.run_as + "' (admin, member or readonly)";
+    if (!errors.contains("run_as") && !engine.policy().knownRole(tenant, base.run_as))
+        errors["run_as"] = "unknown role '" + base.run_as + "' (admin, member, readonly or a custom role's id; never owner)";
     if (!errors.empty()) throw ApiError(422, "validation_failed", "the workflow is not valid", errors);
     return base;
 }
@@ -157,6 +157,7 @@ void WorkflowsModule::declare(sdk::Registrar& r) {
                  auto tenant = tenantOf(scope);
                  auto draft = draftFrom(parseBody(req), {}, true, engine(), *tenant);
                  WorkflowStore store(scope.db());
+                 engine().policy().requireScriptAllowance(*tenant, store.count());
                  auto wf = store.create(draft, scope.principal().id);
                  changed(scope, wf);
                  return sdk::Response::json(wf.toJson(), 201);

@@ -1,7 +1,8 @@
 #pragma once
-/// The REST conventions of docs/api.md as used by every billing route: body validation
-/// that reports every problem at once, ETags and If-Match, keyset pagination, and the
-/// customer check through the contacts service.
+/// The REST conventions of docs/api.md as billing routes use them: body validation that
+/// reports every problem at once (with billing's decimals and currencies), collection
+/// lists over the SDK's list query, and the customer check through the contacts service.
+/// ETags, If-Match and cursors come from the SDK REST helpers (<tessera/sdk/rest/...>).
 
 #include <cstdint>
 #include <functional>
@@ -10,8 +11,11 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <tessera/sdk.hpp>
+#include <tessera/sdk/rest/etags.hpp>
+#include <tessera/sdk/rest/list_query.hpp>
 
 namespace tessera::plugins::billing {
 
@@ -71,31 +75,12 @@ private:
     std::string prefix_;
 };
 
-/// The strong ETag of a representation's "version".
-std::string etagOf(const sdk::Json& item);
-/// Throws 412 precondition_failed when If-Match is present and differs from `item`'s ETag.
-void checkIfMatch(const sdk::Request& req, const sdk::Json& item);
-/// JSON response with the item's ETag; 304 when If-None-Match matches (GET only).
-sdk::Response itemResponse(const sdk::Json& item, int status = 200, const sdk::Request* get_request = nullptr);
-/// A 201 with Location.
-sdk::Response createdResponse(const sdk::Json& item, const std::string& collection_path);
-
-/// A list request: limit, cursor and the filters a collection allows.
-struct ListRequest {
-    std::size_t limit = 50;
-    std::optional<std::pair<std::string, std::string>> after;  ///< (created_at, id) of the last row seen.
-    std::map<std::string, sdk::Value> filters;                 ///< filter[field] or filter[field][eq] values (text).
-};
-
-/// Parses limit, cursor and filter[<field>] / filter[<field>][eq] for `filterable` fields.
-/// Anything else is 400 invalid_query naming the parameter.
-ListRequest parseListRequest(const sdk::Request& req, const std::set<std::string>& filterable);
-
-/// Runs `SELECT <columns> FROM <table> WHERE <where> ...` newest first with keyset
-/// pagination on (created_at, id), and answers {"data": [...], "next_cursor": ...}.
-/// Every filter becomes "<column> = ?" (columns come from `filterable`, never from input).
-sdk::Response listResponse(sdk::Database& db, const std::string& table, const ListRequest& list,
-                           const std::function<sdk::Json(const sdk::Row&)>& toJson);
+/// GET of a billing collection stored in `table`: filter[...] and sort over `columns`
+/// (plus id and created_at, the default sort newest first), cursor pagination, as
+/// docs/api.md describes for every list. Answers {"data":[...],"next_cursor":...}.
+sdk::Response listRoute(const sdk::Request& req, sdk::Database& db, const std::string& table,
+                        std::vector<sdk::rest::ListColumn> columns,
+                        const std::function<sdk::Json(const sdk::Row&)>& toJson);
 
 /// Publishes an event; the payload gets "id" of `item` and the item under `key`.
 void publish(sdk::TenantScope& scope, const std::string& event, const std::string& key, const sdk::Json& item,

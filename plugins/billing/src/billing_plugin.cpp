@@ -1,16 +1,19 @@
 // The billing plugin: its whole surface (migrations, permissions, routes, events, Lua
 // functions, background jobs) is declared here, in one place.
 
+#include <memory>
+
 #include <tessera/sdk.hpp>
 #include <tessera/sdk/migrations.hpp>
+#include <tessera/sdk/rest/dates.hpp>
+#include <tessera/sdk/rest/idempotency.hpp>
 
 #include "catalog.hpp"
-#include "clock_ids.hpp"
 #include "gateways.hpp"
-#include "idempotency.hpp"
 #include "invoices.hpp"
 #include "payments.hpp"
 #include "pix_routes.hpp"
+#include "products_service.hpp"
 #include "reports.hpp"
 #include "scripting.hpp"
 #include "settings.hpp"
@@ -18,12 +21,20 @@
 
 namespace tessera::plugins::billing {
 
+using namespace sdk::rest;
+
+// Created by migrations/0002_create_idempotency_keys.sql.
+constexpr const char* kIdempotencyTable = "billing_idempotency_keys";
+
 class BillingPlugin final : public sdk::Plugin {
 public:
     void declare(sdk::Registrar& r) override {
         r.migrations(sdk::embeddedMigrations());
 
         r.permission("billing.read", "Read products, tax rates, invoices, payments, subscriptions and reports");
+        r.countsRecords("billing_invoices");
+        r.countsRecords("billing_products");
+        r.countsRecords("billing_subscriptions");
         r.permission("billing.write", "Create products, draft and issue invoices, record payments, manage subscriptions");
         r.permission("billing.delete", "Delete draft invoices and unused products");
         r.permission("billing.invoices.void", "Void invoices and mark them uncollectible");
@@ -31,31 +42,32 @@ public:
 
         using M = sdk::Method;
         const std::string base = "/api/v1/billing";
+        auto once = [](sdk::Handler h) { return idempotent(kIdempotencyTable, std::move(h)); };
         r.route({M::Get, base + "/settings", "billing.read", getSettingsRoute});
         r.route({M::Patch, base + "/settings", "billing.admin", patchSettingsRoute});
 
         r.route({M::Get, base + "/tax-rates", "billing.read", listTaxRatesRoute});
-        r.route({M::Post, base + "/tax-rates", "billing.admin", idempotent(createTaxRateRoute)});
+        r.route({M::Post, base + "/tax-rates", "billing.admin", once(createTaxRateRoute)});
         r.route({M::Get, base + "/tax-rates/{id}", "billing.read", getTaxRateRoute});
         r.route({M::Patch, base + "/tax-rates/{id}", "billing.admin", patchTaxRateRoute});
 
         r.route({M::Get, base + "/products", "billing.read", listProductsRoute});
-        r.route({M::Post, base + "/products", "billing.write", idempotent(createProductRoute)});
+        r.route({M::Post, base + "/products", "billing.write", once(createProductRoute)});
         r.route({M::Get, base + "/products/{id}", "billing.read", getProductRoute});
         r.route({M::Patch, base + "/products/{id}", "billing.write", patchProductRoute});
         r.route({M::Delete, base + "/products/{id}", "billing.delete", deleteProductRoute});
 
         r.route({M::Get, base + "/invoices", "billing.read", listInvoicesRoute});
-        r.route({M::Post, base + "/invoices", "billing.write", idempotent(createInvoiceRoute)});
+        r.route({M::Post, base + "/invoices", "billing.write", once(createInvoiceRoute)});
         r.route({M::Get, base + "/invoices/{id}", "billing.read", getInvoiceRoute});
         r.route({M::Patch, base + "/invoices/{id}", "billing.write", patchInvoiceRoute});
         r.route({M::Delete, base + "/invoices/{id}", "billing.delete", deleteInvoiceRoute});
         r.route({M::Post, base + "/invoices/{id}/issue", "billing.write", issueInvoiceRoute});
         r.route({M::Post, base + "/invoices/{id}/void", "billing.invoices.void", voidInvoiceRoute});
         r.route({M::Post, base + "/invoices/{id}/mark-uncollectible", "billing.invoices.void", markUncollectibleRoute});
-        r.route({M::Post, base + "/invoices/{id}/credit-notes", "billing.write", idempotent(createCreditNoteRoute)});
+        r.route({M::Post, base + "/invoices/{id}/credit-notes", "billing.write", once(createCreditNoteRoute)});
         r.route({M::Get, base + "/invoices/{id}/payments", "billing.read", listInvoicePaymentsRoute});
-        r.route({M::Post, base + "/invoices/{id}/payments", "billing.write", idempotent(recordPaymentRoute)});
+        r.route({M::Post, base + "/invoices/{id}/payments", "billing.write", once(recordPaymentRoute)});
         r.route({M::Get, base + "/invoices/{id}/pix", "billing.read", pixPayloadRoute});
         r.route({M::Get, base + "/invoices/{id}/pix.svg", "billing.read", pixSvgRoute});
         r.route({M::Get, base + "/invoices/{id}/pix.png", "billing.read", pixPngRoute});
@@ -68,8 +80,9 @@ public:
         r.route(std::move(webhook));
 
         r.route({M::Get, base + "/subscriptions", "billing.read", listSubscriptionsRoute});
-        r.route({M::Post, base + "/subscriptions", "billing.write", idempotent(createSubscriptionRoute)});
+        r.route({M::Post, base + "/subscriptions", "billing.write", once(createSubscriptionRoute)});
         r.route({M::Get, base + "/subscriptions/{id}", "billing.read", getSubscriptionRoute});
+        r.route({M::Patch, base + "/subscriptions/{id}", "billing.write", patchSubscriptionRoute});
         r.route({M::Post, base + "/subscriptions/{id}/cancel", "billing.write", cancelSubscriptionRoute});
 
         r.route({M::Get, base + "/reports/revenue", "billing.read", revenueReportRoute});
@@ -82,6 +95,9 @@ public:
                                   "invoice.uncollectible", "invoice.paid", "invoice.overdue", "payment.received",
                                   "subscription.created", "subscription.updated", "subscription.canceled"})
             r.publishes(event);
+
+        // Deals (or any plugin) read the catalog through this, never through our tables.
+        r.provide<services::BillingProductsService>(products_);
 
         r.scriptFunction("billing.invoices.create", "billing.write", scriptCreateInvoice);
         r.scriptFunction("billing.invoices.get", "billing.read", scriptGetInvoice);
@@ -111,8 +127,11 @@ public:
             runOverdueNotices(scope, today, report);
         });
         host.everyTenant("purge idempotency keys", std::chrono::hours(1),
-                         [](sdk::TenantScope& scope) { purgeIdempotencyKeys(scope.db()); });
+                         [](sdk::TenantScope& scope) { purgeIdempotencyKeys(scope.db(), kIdempotencyTable); });
     }
+
+private:
+    std::shared_ptr<BillingProductsServiceImpl> products_ = std::make_shared<BillingProductsServiceImpl>();
 };
 
 }  // namespace tessera::plugins::billing

@@ -1,10 +1,15 @@
 #include "catalog.hpp"
 
+#include <tessera/sdk/rest/dates.hpp>
+#include <tessera/sdk/rest/ids.hpp>
+
 #include "api_support.hpp"
-#include "clock_ids.hpp"
 #include "money.hpp"
 
 namespace tessera::plugins::billing {
+
+using namespace sdk::rest;
+
 namespace {
 
 constexpr const char* kTaxRatesPath = "/api/v1/billing/tax-rates";
@@ -63,16 +68,19 @@ void readTaxRate(const sdk::Json& body, bool creating, sdk::Json& rate, FieldErr
 
 }  // namespace
 
+std::optional<sdk::Json> findProduct(sdk::Database& db, const std::string& id) {
+    if (id.empty() || id.size() > 64) return std::nullopt;
+    auto row = db.queryOne("SELECT * FROM billing_products WHERE id = ?", {id});
+    if (!row) return std::nullopt;
+    return productToJson(*row);
+}
+
 sdk::Response listTaxRatesRoute(const sdk::Request& req, sdk::TenantScope& scope) {
-    auto list = parseListRequest(req, {"active", "inclusive"});
-    for (auto& [field, value] : list.filters) {
-        const std::string text = value.asText();
-        if (text != "true" && text != "false")
-            throw sdk::ApiError(400, "invalid_query", "filter[" + field + "] must be true or false",
-                                {{"filter[" + field + "]", "must be true or false"}});
-        value = sdk::Value(text == "true" ? 1 : 0);
-    }
-    return listResponse(scope.db(), "billing_tax_rates", list, taxRateToJson);
+    return listRoute(req, scope.db(), "billing_tax_rates",
+                     {{"name", "name", ColumnKind::Text, true, false},
+                      {"active", "active", ColumnKind::Boolean, false, false},
+                      {"inclusive", "inclusive", ColumnKind::Boolean, false, false}},
+                     taxRateToJson);
 }
 
 sdk::Response createTaxRateRoute(const sdk::Request& req, sdk::TenantScope& scope) {
@@ -98,7 +106,7 @@ sdk::Response createTaxRateRoute(const sdk::Request& req, sdk::TenantScope& scop
 }
 
 sdk::Response getTaxRateRoute(const sdk::Request& req, sdk::TenantScope& scope) {
-    return itemResponse(requireTaxRate(scope.db(), req.param("id")), 200, &req);
+    return getResponse(req, requireTaxRate(scope.db(), req.param("id")));
 }
 
 sdk::Response patchTaxRateRoute(const sdk::Request& req, sdk::TenantScope& scope) {
@@ -167,15 +175,14 @@ sdk::Value jsonValue(const sdk::Json& j) {
 }  // namespace
 
 sdk::Response listProductsRoute(const sdk::Request& req, sdk::TenantScope& scope) {
-    auto list = parseListRequest(req, {"active", "sku", "currency", "tax_rate_id"});
-    if (auto it = list.filters.find("active"); it != list.filters.end()) {
-        const std::string text = it->second.asText();
-        if (text != "true" && text != "false")
-            throw sdk::ApiError(400, "invalid_query", "filter[active] must be true or false",
-                                {{"filter[active]", "must be true or false"}});
-        it->second = sdk::Value(text == "true" ? 1 : 0);
-    }
-    return listResponse(scope.db(), "billing_products", list, productToJson);
+    return listRoute(req, scope.db(), "billing_products",
+                     {{"sku", "sku", ColumnKind::Text, true, false},
+                      {"name", "name", ColumnKind::Text, true, false},
+                      {"unit_price", "unit_price", ColumnKind::Integer, true, false},
+                      {"currency", "currency", ColumnKind::Text, false, false},
+                      {"tax_rate_id", "tax_rate_id", ColumnKind::Text, false, true},
+                      {"active", "active", ColumnKind::Boolean, false, false}},
+                     productToJson);
 }
 
 sdk::Response createProductRoute(const sdk::Request& req, sdk::TenantScope& scope) {
@@ -200,7 +207,7 @@ sdk::Response createProductRoute(const sdk::Request& req, sdk::TenantScope& scop
 }
 
 sdk::Response getProductRoute(const sdk::Request& req, sdk::TenantScope& scope) {
-    return itemResponse(requireProduct(scope.db(), req.param("id")), 200, &req);
+    return getResponse(req, requireProduct(scope.db(), req.param("id")));
 }
 
 sdk::Response patchProductRoute(const sdk::Request& req, sdk::TenantScope& scope) {

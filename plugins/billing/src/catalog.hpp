@@ -2,6 +2,9 @@
 /// The catalog: tax rates and products. Invoice lines copy what they use (name, price,
 /// percent), so changing the catalog never changes an issued invoice.
 
+#include <optional>
+#include <string>
+
 #include <tessera/sdk.hpp>
 
 namespace tessera::plugins::billing {
@@ -11,6 +14,9 @@ sdk::Response listTaxRatesRoute(const sdk::Request& req, sdk::TenantScope& scope
 sdk::Response createTaxRateRoute(const sdk::Request& req, sdk::TenantScope& scope);
 sdk::Response getTaxRateRoute(const sdk::Request& req, sdk::TenantScope& scope);
 sdk::Response patchTaxRateRoute(const sdk::Request& req, sdk::TenantScope& scope);
+
+/// The product with `id` in its REST representation, or nullopt.
+std::optional<sdk::Json> findProduct(sdk::Database& db, const std::string& id);
 
 sdk::Response listProductsRoute(const sdk::Request& req, sdk::TenantScope& scope);
 /// POST: sku (unique), name, description, unit_price, currency, tax_rate_id, unit, active.

@@ -1,16 +1,20 @@
 #include "gateways.hpp"
 
+#include <tessera/sdk/rest/dates.hpp>
+
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
 #include "api_support.hpp"
-#include "clock_ids.hpp"
 #include "generic_gateway.hpp"
 #include "invoices.hpp"
 #include "settings.hpp"
 
 namespace tessera::plugins::billing {
+
+using namespace sdk::rest;
+
 namespace {
 
 sdk::Response storedResponse(const sdk::Row& row) {

@@ -2,13 +2,18 @@
 
 #include <vector>
 
+#include <tessera/sdk/rest/dates.hpp>
+#include <tessera/sdk/rest/ids.hpp>
+
 #include "api_support.hpp"
-#include "clock_ids.hpp"
 #include "money.hpp"
 #include "numbering.hpp"
 #include "settings.hpp"
 
 namespace tessera::plugins::billing {
+
+using namespace sdk::rest;
+
 namespace {
 
 constexpr std::size_t kMaxLines = 500;
@@ -296,10 +301,11 @@ sdk::Json createDraft(sdk::TenantScope& scope, const sdk::Json& body) {
     return invoice;
 }
 
-sdk::Json issueInvoice(sdk::TenantScope& scope, const std::string& id) {
+sdk::Json issueInvoice(sdk::TenantScope& scope, const std::string& id, const sdk::Request* conditional) {
     auto& db = scope.db();
     auto issued = db.transaction([&] {
         const auto current = lockInvoice(db, id);
+        if (conditional) checkIfMatch(*conditional, current);
         if (current["status"] != "draft")
             throw conflict("invoice_not_draft", "only a draft can be issued; this invoice is " +
                                                     current["status"].get<std::string>());
@@ -324,10 +330,11 @@ sdk::Json issueInvoice(sdk::TenantScope& scope, const std::string& id) {
     return issued;
 }
 
-sdk::Json voidInvoice(sdk::TenantScope& scope, const std::string& id) {
+sdk::Json voidInvoice(sdk::TenantScope& scope, const std::string& id, const sdk::Request* conditional) {
     auto& db = scope.db();
     auto voided = db.transaction([&] {
         const auto current = lockInvoice(db, id);
+        if (conditional) checkIfMatch(*conditional, current);
         const auto status = current["status"].get<std::string>();
         if (current["kind"] != "invoice") throw conflict("invoice_not_voidable", "a credit note cannot be voided");
         if (status == "draft")
@@ -425,9 +432,18 @@ sdk::Json createSubscriptionInvoice(sdk::TenantScope& scope, const std::string& 
 }
 
 sdk::Response listInvoicesRoute(const sdk::Request& req, sdk::TenantScope& scope) {
-    const auto list = parseListRequest(req, {"status", "customer_id", "kind", "number", "subscription_id"});
     auto& db = scope.db();
-    return listResponse(db, "billing_invoices", list, [&db](const sdk::Row& r) { return invoiceToJson(db, r); });
+    return listRoute(req, db, "billing_invoices",
+                     {{"number", "number", ColumnKind::Text, true, true},
+                      {"kind", "kind", ColumnKind::Text, false, false},
+                      {"status", "status", ColumnKind::Text, false, false},
+                      {"customer_id", "customer_id", ColumnKind::Text, false, false},
+                      {"subscription_id", "subscription_id", ColumnKind::Text, false, true},
+                      {"currency", "currency", ColumnKind::Text, false, false},
+                      {"total", "total", ColumnKind::Integer, true, false},
+                      {"issue_date", "issue_date", ColumnKind::Date, true, true},
+                      {"due_date", "due_date", ColumnKind::Date, true, true}},
+                     [&db](const sdk::Row& r) { return invoiceToJson(db, r); });
 }
 
 sdk::Response createInvoiceRoute(const sdk::Request& req, sdk::TenantScope& scope) {
@@ -435,7 +451,7 @@ sdk::Response createInvoiceRoute(const sdk::Request& req, sdk::TenantScope& scop
 }
 
 sdk::Response getInvoiceRoute(const sdk::Request& req, sdk::TenantScope& scope) {
-    return itemResponse(requireInvoice(scope.db(), req.param("id")), 200, &req);
+    return getResponse(req, requireInvoice(scope.db(), req.param("id")));
 }
 
 sdk::Response patchInvoiceRoute(const sdk::Request& req, sdk::TenantScope& scope) {
@@ -510,11 +526,12 @@ sdk::Response deleteInvoiceRoute(const sdk::Request& req, sdk::TenantScope& scop
 
 sdk::Response issueInvoiceRoute(const sdk::Request& req, sdk::TenantScope& scope) {
     if (!req.body.empty()) sdk::parseJsonObject(req);  // no fields, but refuse garbage
-    return itemResponse(issueInvoice(scope, req.param("id")));
+    return itemResponse(issueInvoice(scope, req.param("id"), &req));
 }
 
 sdk::Response voidInvoiceRoute(const sdk::Request& req, sdk::TenantScope& scope) {
-    return itemResponse(voidInvoice(scope, req.param("id")));
+    if (!req.body.empty()) sdk::parseJsonObject(req);
+    return itemResponse(voidInvoice(scope, req.param("id"), &req));
 }
 
 sdk::Response markUncollectibleRoute(const sdk::Request& req, sdk::TenantScope& scope) {
@@ -522,6 +539,7 @@ sdk::Response markUncollectibleRoute(const sdk::Request& req, sdk::TenantScope& 
     const std::string id = req.param("id");
     auto updated = db.transaction([&] {
         const auto current = lockInvoice(db, id);
+        checkIfMatch(req, current);
         if (current["kind"] != "invoice" || current["status"] != "open")
             throw conflict("invoice_not_open", "only an open invoice can be marked uncollectible");
         db.execute("UPDATE billing_invoices SET status = 'uncollectible', version = version + 1, updated_at = ?"
@@ -540,6 +558,7 @@ sdk::Response createCreditNoteRoute(const sdk::Request& req, sdk::TenantScope& s
     sdk::Json original_after;
     auto note = db.transaction([&] {
         const auto original = lockInvoice(db, original_id);
+        checkIfMatch(req, original);
         const std::string status = original["status"];
         if (original["kind"] != "invoice" || (status != "open" && status != "paid" && status != "uncollectible"))
             throw conflict("invoice_not_creditable", "only an issued invoice that is open, paid or uncollectible can be credited");
@@ -579,10 +598,12 @@ sdk::Response createCreditNoteRoute(const sdk::Request& req, sdk::TenantScope& s
         const Amount applied_to_due = std::min<Amount>(doc.totals.total(), original["amount_due"].get<Amount>());
         if (applied_to_due > 0) original_after = applySettlement(scope, original, applied_to_due, true, "lines");
         const Amount rest = doc.totals.total() - std::max<Amount>(applied_to_due, 0);
-        if (rest > 0)
+        if (rest > 0) {
             db.execute("UPDATE billing_invoices SET amount_credited = amount_credited + ?, version = version + 1,"
                        " updated_at = ? WHERE id = ?",
                        {rest, now, original_id});
+            db.execute("UPDATE billing_invoices SET amount_refunded = ? WHERE id = ?", {rest, id});
+        }
         return requireInvoice(db, id);
     });
     publish(scope, "invoice.created", "invoice", note);

@@ -28,9 +28,11 @@ sdk::Json lockInvoice(sdk::Database& db, const std::string& id);
 sdk::Json createDraft(sdk::TenantScope& scope, const sdk::Json& body);
 /// Issues a draft: assigns its number, issue and due dates in one transaction with the
 /// status change. Publishes invoice.issued. 409 unless the invoice is a draft.
-sdk::Json issueInvoice(sdk::TenantScope& scope, const std::string& id);
+/// `conditional`: the HTTP request whose If-Match must name the invoice's current
+/// version (412 otherwise), checked under the row lock; nullptr for Lua and jobs.
+sdk::Json issueInvoice(sdk::TenantScope& scope, const std::string& id, const sdk::Request* conditional = nullptr);
 /// open/uncollectible without payments -> void. 409 otherwise. Publishes invoice.voided.
-sdk::Json voidInvoice(sdk::TenantScope& scope, const std::string& id);
+sdk::Json voidInvoice(sdk::TenantScope& scope, const std::string& id, const sdk::Request* conditional = nullptr);
 
 /// Applies a settled amount (payment or credit) to a locked invoice: raises amount_paid or
 /// amount_credited, and marks it paid (publishing invoice.paid) when nothing is due.

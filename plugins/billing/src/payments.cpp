@@ -1,11 +1,16 @@
 #include "payments.hpp"
 
+#include <tessera/sdk/rest/dates.hpp>
+#include <tessera/sdk/rest/ids.hpp>
+
 #include "api_support.hpp"
-#include "clock_ids.hpp"
 #include "invoices.hpp"
 #include "money.hpp"
 
 namespace tessera::plugins::billing {
+
+using namespace sdk::rest;
+
 namespace {
 
 const std::set<std::string> kMethods = {"cash", "card", "bank_transfer", "boleto", "pix"};
@@ -39,10 +44,12 @@ PaymentInput readPaymentBody(const sdk::Json& body) {
     return p;
 }
 
-sdk::Json recordPayment(sdk::TenantScope& scope, const std::string& invoice_id, const PaymentInput& input) {
+sdk::Json recordPayment(sdk::TenantScope& scope, const std::string& invoice_id, const PaymentInput& input,
+                        const sdk::Request* conditional) {
     auto& db = scope.db();
     auto result = db.transaction([&] {
         const auto invoice = lockInvoice(db, invoice_id);
+        if (conditional) checkIfMatch(*conditional, invoice);
         const std::string status = invoice["status"];
         if (invoice["kind"] != "invoice" || (status != "open" && status != "uncollectible"))
             throw sdk::ApiError(409, "invoice_not_payable",
@@ -67,7 +74,7 @@ sdk::Json recordPayment(sdk::TenantScope& scope, const std::string& invoice_id, 
 
 sdk::Response recordPaymentRoute(const sdk::Request& req, sdk::TenantScope& scope) {
     const auto input = readPaymentBody(sdk::parseJsonObject(req));
-    auto result = recordPayment(scope, req.param("id"), input);
+    auto result = recordPayment(scope, req.param("id"), input, &req);
     auto r = sdk::Response::json(result, 201);
     r.headers["Location"] = std::string(kInvoicesPath) + "/" + req.param("id") + "/payments";
     return r;
@@ -88,8 +95,14 @@ sdk::Response listInvoicePaymentsRoute(const sdk::Request& req, sdk::TenantScope
 }
 
 sdk::Response listPaymentsRoute(const sdk::Request& req, sdk::TenantScope& scope) {
-    const auto list = parseListRequest(req, {"invoice_id", "method", "currency", "provider"});
-    return listResponse(scope.db(), "billing_payments", list, paymentToJson);
+    return listRoute(req, scope.db(), "billing_payments",
+                     {{"invoice_id", "invoice_id", ColumnKind::Text, false, false},
+                      {"method", "method", ColumnKind::Text, false, false},
+                      {"currency", "currency", ColumnKind::Text, false, false},
+                      {"provider", "provider", ColumnKind::Text, false, true},
+                      {"amount", "amount", ColumnKind::Integer, true, false},
+                      {"paid_on", "paid_on", ColumnKind::Date, true, false}},
+                     paymentToJson);
 }
 
 }  // namespace tessera::plugins::billing

@@ -26,7 +26,10 @@ PaymentInput readPaymentBody(const sdk::Json& body);
 /// Records a payment in one transaction with the invoice update. Throws 404, 409 (invoice
 /// not open), 422 currency mismatch or overpayment. Publishes payment.received (and
 /// invoice.paid). Returns {"payment": ..., "invoice": ...}.
-sdk::Json recordPayment(sdk::TenantScope& scope, const std::string& invoice_id, const PaymentInput& input);
+/// `conditional`: the HTTP request whose If-Match must name the invoice's current
+/// version (412 otherwise); nullptr for webhooks and Lua.
+sdk::Json recordPayment(sdk::TenantScope& scope, const std::string& invoice_id, const PaymentInput& input,
+                        const sdk::Request* conditional = nullptr);
 
 sdk::Response recordPaymentRoute(const sdk::Request& req, sdk::TenantScope& scope);
 sdk::Response listInvoicePaymentsRoute(const sdk::Request& req, sdk::TenantScope& scope);

@@ -2,18 +2,19 @@
 
 #include <map>
 
+#include <tessera/sdk/rest/dates.hpp>
+#include <tessera/sdk/rest/errors.hpp>
+
 #include "api_support.hpp"
-#include "clock_ids.hpp"
 #include "invoices.hpp"
 #include "money.hpp"
 #include "subscriptions.hpp"
 
 namespace tessera::plugins::billing {
-namespace {
 
-sdk::ApiError badQuery(const std::string& param, const std::string& problem) {
-    return sdk::ApiError(400, "invalid_query", param + ": " + problem, {{param, problem}});
-}
+using namespace sdk::rest;
+
+namespace {
 
 bool validMonth(const std::string& m) { return m.size() == 7 && validDate(m + "-01"); }
 
@@ -24,30 +25,48 @@ sdk::Response revenueReportRoute(const sdk::Request& req, sdk::TenantScope& scop
     std::string to = today.substr(0, 7);
     std::string from = addMonthsAnchored(today, -11, 1).substr(0, 7);
     for (const auto& [key, value] : req.query) {
-        if (key != "from" && key != "to") throw badQuery(key, "unknown query parameter");
-        if (!validMonth(value)) throw badQuery(key, "must be a month YYYY-MM");
+        if (key != "from" && key != "to") badQuery(key, "unknown query parameter");
+        if (!validMonth(value)) badQuery(key, "must be a month YYYY-MM");
         (key == "from" ? from : to) = value;
     }
-    if (from > to) throw badQuery("from", "must not be after to");
-    const auto rows = scope.db().query(
-        "SELECT SUBSTR(paid_on, 1, 7) AS month, currency, SUM(amount) AS amount, COUNT(*) AS payments"
-        " FROM billing_payments WHERE paid_on >= ? AND paid_on < ?"
-        " GROUP BY SUBSTR(paid_on, 1, 7), currency ORDER BY month, currency",
-        {from + "-01", addMonthsAnchored(to + "-01", 1, 1)});
+    if (from > to) badQuery("from", "must not be after to");
+    const sdk::Params range{from + "-01", addMonthsAnchored(to + "-01", 1, 1)};
+    // Revenue is money collected: payments in the month they were received, less the
+    // credit notes of that month that give collected money back (amount_refunded).
+    struct Month {
+        std::int64_t paid = 0, payments = 0, refunded = 0;
+    };
+    std::map<std::pair<std::string, std::string>, Month> months;
+    for (const auto& r : scope.db().query(
+             "SELECT SUBSTR(paid_on, 1, 7) AS month, currency, SUM(amount) AS amount, COUNT(*) AS payments"
+             " FROM billing_payments WHERE paid_on >= ? AND paid_on < ? GROUP BY SUBSTR(paid_on, 1, 7), currency",
+             range)) {
+        auto& m = months[{r["month"].asText(), r["currency"].asText()}];
+        m.paid = r["amount"].asInt();
+        m.payments = r["payments"].asInt();
+    }
+    for (const auto& r : scope.db().query(
+             "SELECT SUBSTR(issue_date, 1, 7) AS month, currency, SUM(amount_refunded) AS refunded FROM billing_invoices"
+             " WHERE kind = 'credit_note' AND amount_refunded > 0 AND issue_date >= ? AND issue_date < ?"
+             " GROUP BY SUBSTR(issue_date, 1, 7), currency",
+             range))
+        months[{r["month"].asText(), r["currency"].asText()}].refunded = r["refunded"].asInt();
     sdk::Json data = sdk::Json::array();
-    for (const auto& r : rows)
-        data.push_back({{"month", r["month"].asText()},
-                        {"currency", r["currency"].asText()},
-                        {"amount", r["amount"].asInt()},
-                        {"payments", r["payments"].asInt()}});
+    for (const auto& [key, m] : months)
+        data.push_back({{"month", key.first},
+                        {"currency", key.second},
+                        {"amount", m.paid - m.refunded},
+                        {"paid", m.paid},
+                        {"refunded", m.refunded},
+                        {"payments", m.payments}});
     return sdk::Response::json({{"from", from}, {"to", to}, {"data", data}});
 }
 
 sdk::Response agingReportRoute(const sdk::Request& req, sdk::TenantScope& scope) {
     std::string as_of = todayUtc();
     for (const auto& [key, value] : req.query) {
-        if (key != "as_of") throw badQuery(key, "unknown query parameter");
-        if (!validDate(value)) throw badQuery(key, "must be a date YYYY-MM-DD");
+        if (key != "as_of") badQuery(key, "unknown query parameter");
+        if (!validDate(value)) badQuery(key, "must be a date YYYY-MM-DD");
         as_of = value;
     }
     static const char* kBuckets[] = {"current", "1_30", "31_60", "61_90", "90_plus"};
@@ -75,7 +94,7 @@ sdk::Response agingReportRoute(const sdk::Request& req, sdk::TenantScope& scope)
 }
 
 sdk::Response mrrReportRoute(const sdk::Request& req, sdk::TenantScope& scope) {
-    if (!req.query.empty()) throw badQuery(req.query.begin()->first, "unknown query parameter");
+    if (!req.query.empty()) badQuery(req.query.begin()->first, "unknown query parameter");
     auto& db = scope.db();
     std::map<std::string, std::pair<Amount, long>> by_currency;
     for (const auto& r : db.query("SELECT id, currency, cycle, items FROM billing_subscriptions WHERE status = 'active'")) {

@@ -1,12 +1,16 @@
 #include "settings.hpp"
 
+#include <tessera/sdk/rest/dates.hpp>
+
 #include "api_support.hpp"
-#include "clock_ids.hpp"
 #include "gateways.hpp"
 #include "numbering.hpp"
 #include "pix.hpp"
 
 namespace tessera::plugins::billing {
+
+using namespace sdk::rest;
+
 namespace {
 
 sdk::Json toJson(sdk::Database& db, const BillingSettings& s) {
@@ -50,7 +54,7 @@ std::optional<std::string> webhookSecret(sdk::Database& db, const std::string& p
 }
 
 sdk::Response getSettingsRoute(const sdk::Request& req, sdk::TenantScope& scope) {
-    return itemResponse(toJson(scope.db(), loadSettings(scope.db())), 200, &req);
+    return getResponse(req, toJson(scope.db(), loadSettings(scope.db())));
 }
 
 sdk::Response patchSettingsRoute(const sdk::Request& req, sdk::TenantScope& scope) {

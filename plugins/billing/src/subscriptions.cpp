@@ -1,11 +1,16 @@
 #include "subscriptions.hpp"
 
+#include <tessera/sdk/rest/dates.hpp>
+#include <tessera/sdk/rest/ids.hpp>
+
 #include "api_support.hpp"
-#include "clock_ids.hpp"
 #include "invoices.hpp"
 #include "settings.hpp"
 
 namespace tessera::plugins::billing {
+
+using namespace sdk::rest;
+
 namespace {
 
 constexpr const char* kSubscriptionsPath = "/api/v1/billing/subscriptions";
@@ -121,8 +126,13 @@ void runOverdueNotices(sdk::TenantScope& scope, const std::string& today, JobRep
 }
 
 sdk::Response listSubscriptionsRoute(const sdk::Request& req, sdk::TenantScope& scope) {
-    const auto list = parseListRequest(req, {"status", "customer_id", "cycle"});
-    return listResponse(scope.db(), "billing_subscriptions", list, subscriptionToJson);
+    return listRoute(req, scope.db(), "billing_subscriptions",
+                     {{"status", "status", ColumnKind::Text, false, false},
+                      {"customer_id", "customer_id", ColumnKind::Text, false, false},
+                      {"cycle", "cycle", ColumnKind::Text, false, false},
+                      {"currency", "currency", ColumnKind::Text, false, false},
+                      {"next_invoice_date", "next_invoice_date", ColumnKind::Date, true, true}},
+                     subscriptionToJson);
 }
 
 sdk::Response createSubscriptionRoute(const sdk::Request& req, sdk::TenantScope& scope) {
@@ -156,7 +166,43 @@ sdk::Response createSubscriptionRoute(const sdk::Request& req, sdk::TenantScope&
 }
 
 sdk::Response getSubscriptionRoute(const sdk::Request& req, sdk::TenantScope& scope) {
-    return itemResponse(requireSubscription(scope.db(), req.param("id")), 200, &req);
+    return getResponse(req, requireSubscription(scope.db(), req.param("id")));
+}
+
+sdk::Response patchSubscriptionRoute(const sdk::Request& req, sdk::TenantScope& scope) {
+    const auto body = sdk::parseJsonObject(req);
+    auto& db = scope.db();
+    const std::string id = req.param("id");
+    sdk::Json changes = sdk::Json::object();
+    auto sub = db.transaction([&] {
+        const auto current = requireSubscription(db, id);
+        checkIfMatch(req, current);
+        FieldErrors errors;
+        BodyReader in(body, {"items", "due_days", "cancel_at_period_end"}, errors);
+        const auto due_days = in.integer("due_days", 0, 3650, in.has("due_days"));
+        const auto cancel = in.boolean("cancel_at_period_end", in.has("cancel_at_period_end"));
+        if (in.isNull("items")) errors.add("items", "must not be null");
+        else if (in.has("items")) priceItems(db, body["items"], current["currency"].get<std::string>(), errors);
+        errors.throwIfAny();
+        if (current["status"] != "active")
+            throw sdk::ApiError(409, "subscription_not_active", "a canceled subscription cannot be changed");
+        sdk::Json next = current;
+        if (in.has("items")) next["items"] = body["items"];
+        if (due_days) next["due_days"] = *due_days;
+        if (cancel) next["cancel_at_period_end"] = *cancel;
+        for (const char* field : {"items", "due_days", "cancel_at_period_end"})
+            if (next[field] != current[field]) changes[field] = {{"from", current[field]}, {"to", next[field]}};
+        if (changes.empty()) return current;
+        // The UPDATE applies to the version read here, so a concurrent change gets 412.
+        if (db.execute("UPDATE billing_subscriptions SET items = ?, due_days = ?, cancel_at_period_end = ?,"
+                       " version = version + 1, updated_at = ? WHERE id = ? AND version = ?",
+                       {next["items"].dump(), next["due_days"].get<std::int64_t>(),
+                        next["cancel_at_period_end"].get<bool>(), nowIso(), id, current["version"].get<std::int64_t>()}) != 1)
+            throw sdk::ApiError(412, "precondition_failed", "the subscription was changed concurrently; retry");
+        return requireSubscription(db, id);
+    });
+    if (!changes.empty()) publish(scope, "subscription.updated", "subscription", sub, {{"changes", changes}});
+    return itemResponse(sub);
 }
 
 sdk::Response cancelSubscriptionRoute(const sdk::Request& req, sdk::TenantScope& scope) {

@@ -34,6 +34,11 @@ sdk::Response listSubscriptionsRoute(const sdk::Request& req, sdk::TenantScope& 
 /// POST: customer_id, currency, cycle, items (invoice lines), start_date, anchor_day, due_days.
 sdk::Response createSubscriptionRoute(const sdk::Request& req, sdk::TenantScope& scope);
 sdk::Response getSubscriptionRoute(const sdk::Request& req, sdk::TenantScope& scope);
+/// PATCH /{id}: items (change plan, quantities or prices from the next invoice on),
+/// due_days, cancel_at_period_end (true schedules the end, false withdraws it). Only an
+/// active subscription changes (409 otherwise); honours If-Match; 422 names each field.
+/// Publishes subscription.updated with the changes.
+sdk::Response patchSubscriptionRoute(const sdk::Request& req, sdk::TenantScope& scope);
 /// POST /{id}/cancel: {"at_period_end": true} (default) or false to end it now.
 sdk::Response cancelSubscriptionRoute(const sdk::Request& req, sdk::TenantScope& scope);
 /// POST /api/v1/billing/jobs/run {"job": "subscriptions" | "overdue" | "all"}: runs the

@@ -125,7 +125,8 @@ TEST_F(BillingCatalog, RevenueReportSumsPaymentsPerMonthAndCurrency) {
     ASSERT_EQ(r.status, 200) << r.body;
     const auto data = r.json()["data"];
     ASSERT_EQ(data.size(), 2u);
-    EXPECT_EQ(data[0], (Json{{"month", "2030-03"}, {"currency", "BRL"}, {"amount", 4000}, {"payments", 1}}));
+    EXPECT_EQ(data[0], (Json{{"month", "2030-03"}, {"currency", "BRL"}, {"amount", 4000}, {"paid", 4000},
+                             {"refunded", 0}, {"payments", 1}}));
     EXPECT_EQ(data[1]["amount"], 6000);
     EXPECT_EQ(call("GET", "/api/v1/billing/reports/revenue?from=2030-13").status, 400);
     EXPECT_EQ(call("GET", "/api/v1/billing/reports/revenue?from=2030-05&to=2030-04").status, 400);

@@ -1,13 +1,11 @@
 #pragma once
-// One real host per test suite with tenant "acme", plus helpers that build the usual
+// One real host per test suite (tessera::test::HostSuite), plus helpers that build the usual
 // billing objects through the HTTP API.
 
-#include <gtest/gtest.h>
-
-#include <memory>
+#include <ctime>
 #include <string>
 
-#include "test_host.hpp"
+#include "host_suite.hpp"
 
 namespace tessera::plugins::billing::test {
 
@@ -15,29 +13,17 @@ using tessera::test::HttpResult;
 using tessera::test::Json;
 using tessera::test::TestHost;
 
-class BillingTest : public ::testing::Test {
-protected:
-    static void SetUpTestSuite() {
-        host_ = std::make_unique<TestHost>();
-        host_->createTenant("acme");
-        ASSERT_TRUE(host_->start()) << host_->log();
+class BillingTest : public tessera::test::HostSuite {
+public:
+    // Today's date in UTC, "YYYY-MM-DD".
+    static std::string today() {
+        std::time_t t = std::time(nullptr);
+        std::tm tm{};
+        gmtime_r(&t, &tm);
+        char buf[16];
+        std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+        return buf;
     }
-    static void TearDownTestSuite() {
-        if (host_) host_->stop();
-        host_.reset();
-    }
-
-    static HttpResult call(const std::string& method, const std::string& target, const Json& body = nullptr,
-                           std::map<std::string, std::string> headers = {}) {
-        return host_->request(method, target, "acme", body, std::move(headers));
-    }
-    static Json created(const std::string& target, const Json& body) {
-        auto r = call("POST", target, body);
-        EXPECT_EQ(r.status, 201) << target << ": " << r.body;
-        return r.json();
-    }
-    static std::string id(const Json& item) { return item.value("id", std::string()); }
-
     static Json createCustomer(const std::string& name) {
         return created("/api/v1/contacts", {{"name", name}});
     }
@@ -67,8 +53,6 @@ protected:
     static Json invoice(const std::string& invoice_id) {
         return call("GET", "/api/v1/billing/invoices/" + invoice_id).json();
     }
-
-    static inline std::unique_ptr<TestHost> host_;
 };
 
 }  // namespace tessera::plugins::billing::test

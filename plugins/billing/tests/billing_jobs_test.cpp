@@ -13,14 +13,6 @@ protected:
         EXPECT_EQ(r.status, 200) << r.body;
         return r.json();
     }
-    static std::string today() {
-        std::time_t t = std::time(nullptr);
-        std::tm tm{};
-        gmtime_r(&t, &tm);
-        char buf[16];
-        std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-        return buf;
-    }
     // The first day of the month `back` months before the current one.
     static std::string monthsAgo(int back) {
         const std::string t = today();

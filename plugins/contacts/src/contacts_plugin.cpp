@@ -7,16 +7,21 @@
 
 #include <tessera/sdk.hpp>
 #include <tessera/sdk/migrations.hpp>
+#include <tessera/sdk/rest/activities.hpp>
+#include <tessera/sdk/rest/custom_fields.hpp>
+#include <tessera/sdk/rest/idempotency.hpp>
 
-#include "activities.hpp"
 #include "contacts_service.hpp"
 #include "csv.hpp"
-#include "custom_fields.hpp"
-#include "idempotency.hpp"
 #include "resource_routes.hpp"
 #include "script_functions.hpp"
 
 namespace tessera::plugins::contacts {
+
+using namespace sdk::rest;
+
+// Created by migrations/0004_create_idempotency_keys.sql.
+constexpr const char* kIdempotencyTable = "contacts_idempotency_keys";
 
 class ContactsPlugin final : public sdk::Plugin {
 public:
@@ -24,6 +29,8 @@ public:
         r.migrations(sdk::embeddedMigrations());
 
         r.permission("contacts.read", "Read contacts, companies, notes and activities");
+        r.countsRecords("contacts_contacts");
+        r.countsRecords("contacts_companies");
         r.permission("contacts.write", "Create and update contacts, companies, notes and activities");
         r.permission("contacts.delete", "Delete contacts, companies, notes and activities");
         r.permission("contacts.admin", "Define and remove custom fields of contacts and companies");
@@ -34,9 +41,12 @@ public:
         declareCollection(r, companySpec());
 
         using M = sdk::Method;
-        r.route({M::Get, "/api/v1/activities/{id}", "contacts.read", getActivity});
-        r.route({M::Patch, "/api/v1/activities/{id}", "contacts.write", patchActivity});
-        r.route({M::Delete, "/api/v1/activities/{id}", "contacts.delete", deleteActivity});
+        auto items = [](auto fn) {
+            return [fn](const sdk::Request& req, sdk::TenantScope& s) { return fn(kActivities, req, s); };
+        };
+        r.route({M::Get, "/api/v1/activities/{id}", "contacts.read", items(getActivity)});
+        r.route({M::Patch, "/api/v1/activities/{id}", "contacts.write", items(patchActivity)});
+        r.route({M::Delete, "/api/v1/activities/{id}", "contacts.delete", items(deleteActivity)});
 
         for (const char* event : {"contact.created", "contact.updated", "contact.deleted", "company.created",
                                   "company.updated", "company.deleted"})
@@ -56,7 +66,7 @@ public:
 
     void start(sdk::HostContext& host) override {
         host.everyTenant("purge idempotency keys", std::chrono::hours(1),
-                         [](sdk::TenantScope& scope) { purgeIdempotencyKeys(scope.db()); });
+                         [](sdk::TenantScope& scope) { purgeIdempotencyKeys(scope.db(), kIdempotencyTable); });
     }
 
 private:
@@ -90,49 +100,45 @@ private:
     static void declareCollection(sdk::Registrar& r, const ResourceSpec& spec) {
         using M = sdk::Method;
         const std::string base = "/api/v1/" + spec.plural;
-        const std::string entity = spec.plural;
-        const std::string table = spec.table;
         auto bind = [&spec](auto fn) {
             return [&spec, fn](const sdk::Request& req, sdk::TenantScope& scope) { return fn(spec, req, scope); };
         };
+        auto once = [](sdk::Handler h) { return idempotent(kIdempotencyTable, std::move(h)); };
         r.route({M::Get, base, "contacts.read", bind(listRecords)});
-        r.route({M::Post, base, "contacts.write", idempotent(bind(createRecordRoute))});
+        r.route({M::Post, base, "contacts.write", once(bind(createRecordRoute))});
         r.route({M::Get, base + "/{id}", "contacts.read", bind(getRecordRoute)});
         r.route({M::Patch, base + "/{id}", "contacts.write", bind(patchRecordRoute)});
         r.route({M::Delete, base + "/{id}", "contacts.delete", bind(deleteRecordRoute)});
 
         r.route({M::Get, base + "/export", "contacts.export", bind(exportCsv)});
-        r.route({M::Post, base + "/import", "contacts.import", idempotent(bind(importCsv))});
+        r.route({M::Post, base + "/import", "contacts.import", once(bind(importCsv))});
 
-        r.route({M::Get, base + "/custom-fields", "contacts.read",
-                 [entity](const sdk::Request& req, sdk::TenantScope& s) { return listCustomFields(entity, req, s); }});
-        r.route({M::Post, base + "/custom-fields", "contacts.admin",
-                 [entity](const sdk::Request& req, sdk::TenantScope& s) { return createCustomField(entity, req, s); }});
-        r.route({M::Delete, base + "/custom-fields/{key}", "contacts.admin",
-                 [entity, table](const sdk::Request& req, sdk::TenantScope& s) {
-                     return deleteCustomField(entity, table, req, s);
-                 }});
+        // Custom fields, notes and activities are the SDK helpers bound to contacts' tables.
+        auto fields = [store = spec.customFields()](auto fn) {
+            return [store, fn](const sdk::Request& req, sdk::TenantScope& s) { return fn(store, req, s); };
+        };
+        r.route({M::Get, base + "/custom-fields", "contacts.read", fields(listCustomFields)});
+        r.route({M::Post, base + "/custom-fields", "contacts.admin", fields(createCustomField)});
+        r.route({M::Delete, base + "/custom-fields/{key}", "contacts.admin", fields(deleteCustomField)});
 
-        r.route({M::Get, base + "/{id}/notes", "contacts.read",
-                 [&spec](const sdk::Request& req, sdk::TenantScope& s) {
-                     return listActivities(spec, ActivityFilter::Notes, req, s);
-                 }});
-        r.route({M::Post, base + "/{id}/notes", "contacts.write",
-                 idempotent([&spec](const sdk::Request& req, sdk::TenantScope& s) {
-                     return createActivity(spec, true, req, s);
-                 })});
-        r.route({M::Get, base + "/{id}/activities", "contacts.read",
-                 [&spec](const sdk::Request& req, sdk::TenantScope& s) {
-                     return listActivities(spec, ActivityFilter::Activities, req, s);
-                 }});
-        r.route({M::Post, base + "/{id}/activities", "contacts.write",
-                 idempotent([&spec](const sdk::Request& req, sdk::TenantScope& s) {
-                     return createActivity(spec, false, req, s);
-                 })});
-        r.route({M::Get, base + "/{id}/timeline", "contacts.read",
-                 [&spec](const sdk::Request& req, sdk::TenantScope& s) {
-                     return listActivities(spec, ActivityFilter::All, req, s);
-                 }});
+        // The record must exist and be visible to the caller before its activities are.
+        auto list = [&spec](ActivityFilter which) {
+            return [&spec, which](const sdk::Request& req, sdk::TenantScope& s) {
+                requireVisibleRecord(spec, req.param("id"), s);
+                return listActivities(kActivities, {spec.singular, req.param("id")}, which, req, s);
+            };
+        };
+        auto create = [&spec, once](bool note) {
+            return once([&spec, note](const sdk::Request& req, sdk::TenantScope& s) {
+                requireVisibleRecord(spec, req.param("id"), s);
+                return createActivity(kActivities, {spec.singular, req.param("id")}, note, req, s);
+            });
+        };
+        r.route({M::Get, base + "/{id}/notes", "contacts.read", list(ActivityFilter::Notes)});
+        r.route({M::Post, base + "/{id}/notes", "contacts.write", create(true)});
+        r.route({M::Get, base + "/{id}/activities", "contacts.read", list(ActivityFilter::Activities)});
+        r.route({M::Post, base + "/{id}/activities", "contacts.write", create(false)});
+        r.route({M::Get, base + "/{id}/timeline", "contacts.read", list(ActivityFilter::All)});
     }
 
     std::shared_ptr<ContactsServiceImpl> service_ = std::make_shared<ContactsServiceImpl>();

@@ -21,7 +21,8 @@ std::optional<sdk::Json> ContactsServiceImpl::findByEmail(sdk::TenantScope& scop
 
 sdk::Json ContactsServiceImpl::create(sdk::TenantScope& scope, const sdk::Json& fields) {
     if (!fields.is_object()) throw sdk::ApiError(422, "validation_failed", "a contact must be a JSON object");
-    return createRecord(contactSpec(), scope, fields, loadDefinitions(scope.db(), contactSpec().plural));
+    const auto defs = sdk::rest::loadDefinitions(scope.db(), contactSpec().customFields());
+    return createRecord(contactSpec(), scope, fields, defs);
 }
 
 std::optional<sdk::Json> ContactsServiceImpl::getCompany(sdk::TenantScope& scope, const std::string& id) {

@@ -1,14 +1,19 @@
 #include "csv.hpp"
 
+#include <algorithm>
 #include <optional>
 #include <vector>
 
-#include "custom_fields.hpp"
+#include <tessera/sdk/rest/custom_fields.hpp>
+#include <tessera/sdk/rest/text.hpp>
+
 #include "list_query.hpp"
 #include "records.hpp"
-#include "text.hpp"
 
 namespace tessera::plugins::contacts {
+
+using namespace sdk::rest;
+
 namespace {
 
 constexpr std::size_t kMaxReportedErrors = 1000;
@@ -78,57 +83,87 @@ std::optional<std::vector<std::vector<std::string>>> parseCsv(std::string_view t
 
 struct RollbackImport {};
 
+// Rows read per statement while exporting: bounds memory on both engines.
+constexpr std::size_t kExportBatchRows = 500;
+
+void appendCsvRow(std::string& out, const ResourceSpec& spec, const std::vector<CustomFieldDef>& defs,
+                  const sdk::Json& rec) {
+    appendCell(out, rec["id"].get<std::string>());
+    for (const auto& f : spec.fields) {
+        if (f.kind == FieldKind::Address) {
+            const auto& addr = rec[f.name];
+            for (const char* part : kAddressParts) {
+                out += ',';
+                if (addr.is_object() && addr.contains(part)) appendCell(out, cellText(addr[part]));
+            }
+        } else {
+            out += ',';
+            appendCell(out, cellText(rec[f.name]));
+        }
+    }
+    for (const auto& d : defs) {
+        out += ',';
+        if (rec["custom_fields"].contains(d.key)) appendCell(out, cellText(rec["custom_fields"][d.key]));
+    }
+    out += "\r\n";
+}
+
 }  // namespace
 
 sdk::Response exportCsv(const ResourceSpec& spec, const sdk::Request& req, sdk::TenantScope& scope) {
     auto& db = scope.db();
-    const auto defs = loadDefinitions(db, spec.plural);
-    const auto q = parseListQuery(spec, defs, req, db.engine());
-    std::vector<std::string> header{"id"};
-    for (const auto& f : spec.fields) {
-        if (f.kind == FieldKind::Address)
-            for (const char* part : kAddressParts) header.push_back(f.name + "." + part);
-        else
-            header.push_back(f.name);
-    }
-    for (const auto& d : defs) header.push_back("custom_fields." + d.key);
+    const auto defs = loadDefinitions(db, spec.customFields());
+    // Everything that can be refused is checked here, while a 4xx can still be sent.
+    auto q = parseListQuery(spec, defs, req, db, {"format"});
+    const std::string format = req.queryParam("format").value_or("csv");
+    if (format != "csv" && format != "json")
+        throw sdk::ApiError(400, "invalid_query", "format: expected csv or json", {{"format", "expected csv or json"}});
+    q.limit = kExportBatchRows;
 
-    std::string out;
-    for (std::size_t i = 0; i < header.size(); ++i) {
-        if (i) out += ',';
-        appendCell(out, header[i]);
-    }
-    out += "\r\n";
-    sdk::Params params;
-    const std::string sql = buildListSql(spec, q, false, params);
-    // The SDK's Response has no streaming body, so the CSV text is built here; rows
-    // themselves are streamed from the database and never held as records.
-    db.stream(sql, params, [&](const sdk::Row& row) {
-        const auto rec = rowToJson(spec, row);
-        appendCell(out, rec["id"].get<std::string>());
-        for (const auto& f : spec.fields) {
-            if (f.kind == FieldKind::Address) {
-                const auto& addr = rec[f.name];
-                for (const char* part : kAddressParts) {
-                    out += ',';
-                    if (addr.is_object() && addr.contains(part)) appendCell(out, cellText(addr[part]));
-                }
-            } else {
-                out += ',';
-                appendCell(out, cellText(rec[f.name]));
-            }
-        }
-        for (const auto& d : defs) {
-            out += ',';
-            if (rec["custom_fields"].contains(d.key)) appendCell(out, cellText(rec["custom_fields"][d.key]));
-        }
-        out += "\r\n";
-        return true;
-    });
     sdk::Response r;
-    r.headers["Content-Type"] = "text/csv; charset=utf-8";
-    r.headers["Content-Disposition"] = "attachment; filename=\"" + spec.plural + ".csv\"";
-    r.body = std::move(out);
+    r.headers["Content-Type"] = format == "csv" ? "text/csv; charset=utf-8" : "application/json";
+    r.headers["Content-Disposition"] = "attachment; filename=\"" + spec.plural + "." + format + "\"";
+    r.stream_body = [&spec, &scope, defs, q, csv = format == "csv"](const sdk::BodyWriter& write) mutable {
+        std::string out;
+        if (csv) {
+            std::vector<std::string> header{"id"};
+            for (const auto& f : spec.fields) {
+                if (f.kind == FieldKind::Address)
+                    for (const char* part : kAddressParts) header.push_back(f.name + "." + part);
+                else
+                    header.push_back(f.name);
+            }
+            for (const auto& d : defs) header.push_back("custom_fields." + d.key);
+            for (std::size_t i = 0; i < header.size(); ++i) {
+                if (i) out += ',';
+                appendCell(out, header[i]);
+            }
+            out += "\r\n";
+        } else {
+            out += '[';
+        }
+        bool first = true;
+        // Keyset batches rather than one statement: the PostgreSQL client library holds
+        // a statement's whole result in memory, and on SQLite one long read would pin a
+        // snapshot for the whole download. Rows created meanwhile may or may not appear;
+        // none is sent twice or skipped.
+        for (;;) {
+            sdk::Params params;
+            const auto rows = scope.db().query(buildListSql(spec, q, true, params), params);
+            const std::size_t n = std::min(rows.size(), q.limit);
+            for (std::size_t i = 0; i < n; ++i) {
+                const auto rec = rowToJson(spec, rows[i]);
+                if (csv) appendCsvRow(out, spec, defs, rec);
+                else out += (first ? "" : ",") + rec.dump(-1, ' ', false, sdk::Json::error_handler_t::replace);
+                first = false;
+            }
+            if (!write(out)) return;  // the client has gone: stop reading
+            out.clear();
+            if (rows.size() <= q.limit) break;
+            continueAfter(q, rows[n - 1]);
+        }
+        if (!csv) write("]\n");
+    };
     return r;
 }
 
@@ -161,7 +196,7 @@ ImportOutcome importCsvText(const ResourceSpec& spec, sdk::TenantScope& scope, c
     if (rows->empty()) throw sdk::ApiError(400, "invalid_csv", "the CSV has no header row");
 
     auto& db = scope.db();
-    const auto defs = loadDefinitions(db, spec.plural);
+    const auto defs = loadDefinitions(db, spec.customFields());
     // Map each header column to a field, an address part or a custom field.
     const auto& header = rows->front();
     sdk::Json column_errors = sdk::Json::object();

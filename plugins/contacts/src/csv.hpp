@@ -11,8 +11,10 @@
 
 namespace tessera::plugins::contacts {
 
-/// GET /api/v1/<plural>/export: every record matching the list filters (filter[...], q,
-/// sort), read with Database::stream so rows are never all held as records at once.
+/// GET /api/v1/<plural>/export[?format=csv|json]: every record matching the list filters
+/// (filter[...], q, sort) as CSV (the default) or a JSON array of the REST representation.
+/// The body is streamed (Response::stream_body) and read in keyset batches, so memory
+/// stays bounded whatever the number of rows.
 sdk::Response exportCsv(const ResourceSpec& spec, const sdk::Request& req, sdk::TenantScope& scope);
 
 /// POST /api/v1/<plural>/import with a CSV body (header row first). Every row is

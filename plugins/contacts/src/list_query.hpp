@@ -1,45 +1,29 @@
 #pragma once
-/// Turns list query parameters (limit, cursor, sort, q, filter[field][op]) into SQL.
-///
-/// Pagination is keyset-based: the cursor holds the sort value and id of the last row
-/// returned, so pages stay stable under inserts and cost the same at any depth. Every
-/// value reaches the database as a bound parameter; only field expressions chosen from
-/// a fixed list (or validated custom field keys) are spliced into the SQL text.
+/// The contacts and companies lists: the SDK's list query (<tessera/sdk/rest/list_query.hpp>,
+/// which parses limit, cursor, sort and filter[field][op] and builds keyset-paginated SQL)
+/// configured from a ResourceSpec and the tenant's custom fields, plus contacts' own `q`
+/// search over the accent-folded search_text column.
 
-#include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
 #include <tessera/sdk.hpp>
+#include <tessera/sdk/rest/custom_fields.hpp>
+#include <tessera/sdk/rest/list_query.hpp>
 
-#include "custom_fields.hpp"
 #include "resource.hpp"
 
 namespace tessera::plugins::contacts {
 
-inline constexpr std::size_t kDefaultLimit = 50;
-inline constexpr std::size_t kMaxLimit = 200;
-
-struct ListQuery {
-    std::string where = "1 = 1";
-    sdk::Params where_params;
-    std::string sort_key = "-created_at";  ///< As requested; echoed into cursors.
-    std::string sort_expr = "created_at";
-    bool descending = true;
-    bool nullable = false;                 ///< The sort expression can be NULL.
-    bool numeric = false;                  ///< The sort expression is a number (cursor values too).
-    std::size_t limit = kDefaultLimit;
-    bool has_cursor = false;
-    sdk::Value cursor_value;
-    std::string cursor_id;
-};
+using ListQuery = sdk::rest::ListQuery;
 
 /// Parses `req.query`. Parameters other than limit, cursor, sort, q and filter[...] are
 /// refused unless listed in `extra_params`. Throws ApiError 400 "invalid_query" naming
-/// the offending parameter, field or operator.
-ListQuery parseListQuery(const ResourceSpec& spec, const std::vector<CustomFieldDef>& defs,
-                         const sdk::Request& req, sdk::Engine engine,
+/// the offending parameter, field or operator. `db` is the tenant's: its engine decides
+/// the SQL dialect, and on SQLite `q` is looked up once to choose how to search.
+ListQuery parseListQuery(const ResourceSpec& spec, const std::vector<sdk::rest::CustomFieldDef>& defs,
+                         const sdk::Request& req, sdk::Database& db,
                          const std::set<std::string>& extra_params = {});
 
 /// SELECT for one page (limit + 1 rows, to know whether there is a next page) or, with
@@ -48,5 +32,9 @@ std::string buildListSql(const ResourceSpec& spec, const ListQuery& q, bool pagi
 
 /// The opaque cursor continuing after `last` (a row of buildListSql's result).
 std::string cursorAfter(const ListQuery& q, const sdk::Row& last);
+
+/// Moves `q` past `last` (a row of buildListSql's result), as if the cursor after it had
+/// been given: for reading a whole list in batches.
+void continueAfter(ListQuery& q, const sdk::Row& last);
 
 }  // namespace tessera::plugins::contacts

@@ -2,11 +2,19 @@
 
 #include <stdexcept>
 
-#include "clock_ids.hpp"
-#include "text.hpp"
+#include <tessera/sdk/rest/activities.hpp>
+#include <tessera/sdk/rest/dates.hpp>
+#include <tessera/sdk/rest/errors.hpp>
+#include <tessera/sdk/rest/ids.hpp>
+#include <tessera/sdk/rest/text.hpp>
+#include <tessera/sdk/rest/writes.hpp>
+
 #include "validation.hpp"
 
 namespace tessera::plugins::contacts {
+
+using namespace sdk::rest;
+
 namespace {
 
 bool isJsonColumn(FieldKind k) { return k == FieldKind::Tags || k == FieldKind::Address; }
@@ -24,12 +32,6 @@ sdk::Value columnValue(const FieldSpec& f, const sdk::Json& record) {
     if (v.is_null()) return f.kind == FieldKind::Tags ? sdk::Value("[]") : sdk::Value();
     if (isJsonColumn(f.kind)) return sdk::Value(v.dump());
     return sdk::Value(v.get<std::string>());
-}
-
-std::string lowerAscii(std::string s) {
-    for (auto& c : s)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-    return s;
 }
 
 sdk::Value emailKey(const sdk::Json& record) {
@@ -128,51 +130,6 @@ sdk::Json requireRecord(sdk::Database& db, const ResourceSpec& spec, const std::
     return *r;
 }
 
-std::string etagOf(const sdk::Json& record) { return "\"" + std::to_string(record["version"].get<std::int64_t>()) + "\""; }
-
-void checkIfMatch(const sdk::Request& req, const sdk::Json& record) {
-    auto h = req.header("If-Match");
-    if (!h) return;
-    const std::string current = etagOf(record);
-    // A list of tags is allowed; weak tags compare by their opaque part.
-    std::size_t pos = 0;
-    const std::string& list = *h;
-    while (pos < list.size()) {
-        auto end = list.find(',', pos);
-        if (end == std::string::npos) end = list.size();
-        std::string tag = list.substr(pos, end - pos);
-        while (!tag.empty() && tag.front() == ' ') tag.erase(0, 1);
-        while (!tag.empty() && tag.back() == ' ') tag.pop_back();
-        if (tag.rfind("W/", 0) == 0) tag.erase(0, 2);
-        if (tag == "*" || tag == current) return;
-        pos = end + 1;
-    }
-    throw sdk::ApiError(412, "precondition_failed",
-                        "it was changed since you read it; fetch it again (current ETag " + current + ")");
-}
-
-sdk::Response recordResponse(const sdk::Json& record, int status) {
-    auto r = sdk::Response::json(record, status);
-    r.headers["ETag"] = etagOf(record);
-    return r;
-}
-
-// Runs the tenant's "before" workflows on `view` (the record as it would be written) and
-// returns `input` with whatever they changed, so their changes pass the same validation.
-// JSON null does not reach Lua, so a key that disappears was cleared by the hook only if
-// it held a value before.
-static sdk::Json withBeforeHooks(sdk::TenantScope& scope, const std::string& event, sdk::Json view, sdk::Json input) {
-    if (!view.is_object()) return input;
-    const sdk::Json original = view;
-    scope.beforeWrite(event, view);
-    if (view == original || !view.is_object()) return input;
-    for (const auto& [k, v] : view.items())
-        if (!original.contains(k) || original[k] != v) input[k] = v;
-    for (const auto& [k, v] : original.items())
-        if (!v.is_null() && !view.contains(k)) input[k] = nullptr;
-    return input;
-}
-
 sdk::Json createRecord(const ResourceSpec& spec, sdk::TenantScope& scope, const sdk::Json& body,
                        const std::vector<CustomFieldDef>& defs) {
     auto& db = scope.db();
@@ -236,15 +193,7 @@ sdk::Json updateRecord(const ResourceSpec& spec, sdk::TenantScope& scope, const 
         changes[k] = {{"from", current[k]}, {"to", v}};
         next[k] = v;
     }
-    for (const auto& [k, v] : in.custom.items()) {
-        const sdk::Json before = current["custom_fields"].contains(k) ? current["custom_fields"][k] : sdk::Json();
-        if (before == v) continue;
-        changes["custom_fields." + k] = {{"from", before}, {"to", v}};
-        if (v.is_null())
-            next["custom_fields"].erase(k);
-        else
-            next["custom_fields"][k] = v;
-    }
+    changes.update(applyCustomFieldPatch(next["custom_fields"], in.custom));
     if (changes.empty()) return current;
     if (changes.contains("email")) checkDuplicate(spec, db, next);
 
@@ -296,7 +245,7 @@ void deleteRecord(const ResourceSpec& spec, sdk::TenantScope& scope, const sdk::
                               {"changes", {{"company_id", {{"from", id}, {"to", nullptr}}}}}});
             }
         }
-        db.execute("DELETE FROM contacts_activities WHERE subject_type = ? AND subject_id = ?", {spec.singular, id});
+        deleteSubjectActivities(db, kActivities, {spec.singular, id});
         if (db.execute("DELETE FROM " + spec.table + " WHERE id = ? AND version = ?", {id, current["version"].get<std::int64_t>()}) == 0)
             throw sdk::ApiError(412, "precondition_failed", "the " + spec.singular + " was changed concurrently; retry");
     });

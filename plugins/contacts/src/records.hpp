@@ -9,8 +9,8 @@
 #include <vector>
 
 #include <tessera/sdk.hpp>
+#include <tessera/sdk/rest/custom_fields.hpp>
 
-#include "custom_fields.hpp"
 #include "resource.hpp"
 
 namespace tessera::plugins::contacts {
@@ -40,26 +40,16 @@ std::optional<sdk::Json> findRecord(sdk::Database& db, const ResourceSpec& spec,
 /// The record with `id`; throws 404 "<singular>_not_found" otherwise.
 sdk::Json requireRecord(sdk::Database& db, const ResourceSpec& spec, const std::string& id);
 
-/// The strong ETag of a record's current version, e.g. "\"3\"".
-std::string etagOf(const sdk::Json& record);
-
-/// Throws 412 precondition_failed when the request has an If-Match that does not
-/// match `record`'s ETag ("*" matches any existing record).
-void checkIfMatch(const sdk::Request& req, const sdk::Json& record);
-
-/// A JSON response for `record` with its ETag header.
-sdk::Response recordResponse(const sdk::Json& record, int status = 200);
-
 /// Validates `body` and inserts a new record; publishes "<singular>.created".
 /// Throws ApiError 422 (every problem at once) or DuplicateEmail.
 sdk::Json createRecord(const ResourceSpec& spec, sdk::TenantScope& scope, const sdk::Json& body,
-                       const std::vector<CustomFieldDef>& defs);
+                       const std::vector<sdk::rest::CustomFieldDef>& defs);
 
 /// Applies the fields present in `body` to `current` and publishes "<singular>.updated"
 /// with the changed fields. Unchanged records are returned as they are (no new version).
 /// Throws 412 if the row changed since `current` was read.
 sdk::Json updateRecord(const ResourceSpec& spec, sdk::TenantScope& scope, const sdk::Json& current,
-                       const sdk::Json& body, const std::vector<CustomFieldDef>& defs);
+                       const sdk::Json& body, const std::vector<sdk::rest::CustomFieldDef>& defs);
 
 /// Deletes `current` with its notes and activities; deleting a company first unlinks its
 /// contacts (each gets a contact.updated). Publishes "<singular>.deleted".

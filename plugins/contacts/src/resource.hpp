@@ -7,6 +7,9 @@
 #include <string_view>
 #include <vector>
 
+#include <tessera/sdk/rest/activities.hpp>
+#include <tessera/sdk/rest/custom_fields.hpp>
+
 namespace tessera::plugins::contacts {
 
 /// How a built-in field is validated, stored and filtered.
@@ -38,6 +41,10 @@ struct ResourceSpec {
     bool unique_email = false;      ///< Duplicate guard on `email` (email_key column).
     bool search_company = false;    ///< `q` also matches the linked company's name.
 
+    /// Where this collection's custom fields live (one definitions table for both
+    /// collections, told apart by entity = plural).
+    sdk::rest::CustomFieldStore customFields() const { return {"contacts_custom_fields", plural, table}; }
+
     const FieldSpec* field(std::string_view name) const {
         for (const auto& f : fields)
             if (f.name == name) return &f;
@@ -51,5 +58,10 @@ const ResourceSpec& companySpec();
 /// Largest accepted values, shared by validation and the docs.
 inline constexpr std::size_t kMaxTags = 50;
 inline constexpr std::size_t kMaxNotesLength = 10000;
+
+/// Notes and activities of contacts and companies, in one table told apart by
+/// subject_type (the singular); single items live at /api/v1/activities/{id}.
+inline const sdk::rest::ActivityStore kActivities{
+    "contacts_activities", {"subject_type", "subject_id"}, "act_", "/api/v1/activities", kMaxNotesLength};
 
 }  // namespace tessera::plugins::contacts

@@ -1,10 +1,15 @@
 #include "resource_routes.hpp"
 
-#include "custom_fields.hpp"
+#include <tessera/sdk/rest/custom_fields.hpp>
+#include <tessera/sdk/rest/etags.hpp>
+
 #include "list_query.hpp"
 #include "records.hpp"
 
 namespace tessera::plugins::contacts {
+
+using namespace sdk::rest;
+
 namespace {
 
 // The caller's role may limit a collection (scope.access): records owned by others are
@@ -34,8 +39,8 @@ void requireVisible(const ResourceSpec& spec, const sdk::AccessRules& rules, con
 
 sdk::Response listRecords(const ResourceSpec& spec, const sdk::Request& req, sdk::TenantScope& scope) {
     auto& db = scope.db();
-    const auto defs = loadDefinitions(db, spec.plural);
-    auto q = parseListQuery(spec, defs, req, db.engine());
+    const auto defs = loadDefinitions(db, spec.customFields());
+    auto q = parseListQuery(spec, defs, req, db);
     const auto rules = scope.access(spec.plural);
     if (rules.own_records_only) {
         q.where = "(" + q.where + ") AND owner_id = ?";
@@ -75,20 +80,20 @@ sdk::Response createRecordRoute(const ResourceSpec& spec, const sdk::Request& re
         body["owner_id"] = scope.principal().id;
     }
     auto& db = scope.db();
-    const auto defs = loadDefinitions(db, spec.plural);
+    const auto defs = loadDefinitions(db, spec.customFields());
     // No explicit transaction: the INSERT is atomic on its own, the UNIQUE index settles
     // races on email, and a read-then-write transaction would fail under SQLite write
     // contention instead of waiting.
     try {
         auto created = createRecord(spec, scope, body, defs);
-        auto r = recordResponse(visible(rules, created), 201);
+        auto r = itemResponse(visible(rules, created), 201);
         r.headers["Location"] = "/api/v1/" + spec.plural + "/" + created["id"].get<std::string>();
         return r;
     } catch (const DuplicateEmail& dup) {
         if (!upsert) return dup.toResponse();
         const auto current = requireRecord(db, spec, dup.existingId());
         requireVisible(spec, rules, scope, current);
-        return recordResponse(visible(rules, updateRecord(spec, scope, current, body, defs)), 200);
+        return itemResponse(visible(rules, updateRecord(spec, scope, current, body, defs)), 200);
     }
 }
 
@@ -96,7 +101,7 @@ sdk::Response getRecordRoute(const ResourceSpec& spec, const sdk::Request& req, 
     auto record = requireRecord(scope.db(), spec, req.param("id"));
     const auto rules = scope.access(spec.plural);
     requireVisible(spec, rules, scope, record);
-    auto r = recordResponse(visible(rules, record));
+    auto r = itemResponse(visible(rules, record));
     if (auto inm = req.header("If-None-Match"); inm && *inm == etagOf(record)) {
         r.status = 304;
         r.body.clear();
@@ -116,11 +121,15 @@ sdk::Response patchRecordRoute(const ResourceSpec& spec, const sdk::Request& req
         const auto current = requireRecord(db, spec, req.param("id"));
         requireVisible(spec, rules, scope, current);
         checkIfMatch(req, current);
-        const auto defs = loadDefinitions(db, spec.plural);
-        return recordResponse(visible(rules, updateRecord(spec, scope, current, body, defs)));
+        const auto defs = loadDefinitions(db, spec.customFields());
+        return itemResponse(visible(rules, updateRecord(spec, scope, current, body, defs)));
     } catch (const DuplicateEmail& dup) {
         return dup.toResponse();
     }
+}
+
+void requireVisibleRecord(const ResourceSpec& spec, const std::string& id, sdk::TenantScope& scope) {
+    requireVisible(spec, scope.access(spec.plural), scope, requireRecord(scope.db(), spec, id));
 }
 
 sdk::Response deleteRecordRoute(const ResourceSpec& spec, const sdk::Request& req, sdk::TenantScope& scope) {

@@ -20,4 +20,8 @@ sdk::Response patchRecordRoute(const ResourceSpec& spec, const sdk::Request& req
 /// DELETE: 204; honours If-Match.
 sdk::Response deleteRecordRoute(const ResourceSpec& spec, const sdk::Request& req, sdk::TenantScope& scope);
 
+/// Throws 404 "<singular>_not_found" unless the record exists and the caller's role may
+/// see it; for routes under a record (notes, activities, timeline).
+void requireVisibleRecord(const ResourceSpec& spec, const std::string& id, sdk::TenantScope& scope);
+
 }  // namespace tessera::plugins::contacts

@@ -2,9 +2,12 @@
 
 #include <set>
 
-#include "text.hpp"
+#include <tessera/sdk/rest/text.hpp>
 
 namespace tessera::plugins::contacts {
+
+using namespace sdk::rest;
+
 namespace {
 
 const std::set<std::string>& addressParts() {
@@ -98,35 +101,12 @@ bool validEmail(const std::string& e) {
     return true;
 }
 
-void throwIfInvalid(const sdk::Json& errors) {
-    if (errors.empty()) return;
-    const std::string n = std::to_string(errors.size());
-    throw sdk::ApiError(422, "validation_failed",
-                        errors.size() == 1 ? "1 field is not valid" : n + " fields are not valid", errors);
-}
-
 ValidatedInput validateInput(const ResourceSpec& spec, const sdk::Json& body,
                              const std::vector<CustomFieldDef>& defs, bool creating) {
     ValidatedInput in;
     for (const auto& [key, value] : body.items()) {
         if (key == "custom_fields") {
-            if (!value.is_object()) {
-                in.errors[key] = "must be an object";
-                continue;
-            }
-            for (const auto& [ck, cv] : value.items()) {
-                const std::string name = "custom_fields." + ck;
-                const CustomFieldDef* def = nullptr;
-                for (const auto& d : defs)
-                    if (d.key == ck) def = &d;
-                if (!def) {
-                    in.errors[name] = "unknown custom field";
-                } else if (auto err = customValueError(*def, cv)) {
-                    in.errors[name] = *err;
-                } else {
-                    in.custom[ck] = cv;
-                }
-            }
+            validateCustomFields(value, defs, in.custom, in.errors);
             continue;
         }
         if (key == "id" || key == "version") {

@@ -5,8 +5,8 @@
 #include <vector>
 
 #include <tessera/sdk.hpp>
+#include <tessera/sdk/rest/custom_fields.hpp>
 
-#include "custom_fields.hpp"
 #include "resource.hpp"
 
 namespace tessera::plugins::contacts {
@@ -21,12 +21,9 @@ struct ValidatedInput {
 /// required fields must be present; on update (creating == false) only given fields
 /// are checked. Unknown and read-only fields are errors.
 ValidatedInput validateInput(const ResourceSpec& spec, const sdk::Json& body,
-                             const std::vector<CustomFieldDef>& defs, bool creating);
+                             const std::vector<sdk::rest::CustomFieldDef>& defs, bool creating);
 
 /// True for a plausible email address (one @, non-empty local part, dotted domain, no spaces).
 bool validEmail(const std::string& email);
-
-/// Throws 422 validation_failed carrying `errors` if it is not empty.
-void throwIfInvalid(const sdk::Json& errors);
 
 }  // namespace tessera::plugins::contacts

@@ -2,11 +2,15 @@
 
 #include <map>
 
+#include <tessera/sdk/rest/errors.hpp>
+#include <tessera/sdk/rest/list_query.hpp>
+
 #include "deal_store.hpp"
 #include "pipelines.hpp"
-#include "rest.hpp"
 
 namespace tessera::plugins::deals {
+
+using namespace sdk::rest;
 
 sdk::Response pipelineBoard(const sdk::Request& req, sdk::TenantScope& scope) {
     allowOnlyParams(req, {"limit", "status", "owner_id", "stage_id", "cursor"});

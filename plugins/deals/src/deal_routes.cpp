@@ -1,9 +1,14 @@
 #include "deal_routes.hpp"
 
+#include <tessera/sdk/rest/errors.hpp>
+#include <tessera/sdk/rest/etags.hpp>
+#include <tessera/sdk/rest/list_query.hpp>
+
 #include "deal_store.hpp"
-#include "rest.hpp"
 
 namespace tessera::plugins::deals {
+
+using namespace sdk::rest;
 
 sdk::Response createDealRoute(const sdk::Request& req, sdk::TenantScope& scope) {
     allowOnlyParams(req, {});

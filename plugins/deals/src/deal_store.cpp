@@ -1,13 +1,21 @@
 #include "deal_store.hpp"
 
+#include <tessera/sdk/rest/activities.hpp>
+#include <tessera/sdk/rest/custom_fields.hpp>
+#include <tessera/sdk/rest/dates.hpp>
+#include <tessera/sdk/rest/errors.hpp>
+#include <tessera/sdk/rest/ids.hpp>
+#include <tessera/sdk/rest/text.hpp>
+#include <tessera/sdk/rest/writes.hpp>
+#include <tessera/services/billing_products.hpp>
 #include <tessera/services/contacts.hpp>
 
-#include "clock_ids.hpp"
 #include "currency.hpp"
-#include "custom_fields.hpp"
-#include "rest.hpp"
 
 namespace tessera::plugins::deals {
+
+using namespace sdk::rest;
+
 namespace {
 
 // Fields a client may write, with what each must be.
@@ -61,29 +69,132 @@ std::string checkValue(Kind kind, const sdk::Json& v) {
     return "";
 }
 
+constexpr std::size_t kMaxLineItems = 100;
+constexpr std::int64_t kMaxQuantity = 1'000'000;
+
+// The shape of "line_items": every problem is recorded as line_items.<n>.<field>.
+// Products are resolved later (resolveLineItems), once the deal's currency is known.
+bool checkLineItems(const sdk::Json& items, sdk::Json& errors) {
+    if (!items.is_array() || items.size() > kMaxLineItems) {
+        errors["line_items"] = "must be an array of at most " + std::to_string(kMaxLineItems) + " items";
+        return false;
+    }
+    const std::size_t before = errors.size();
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        const std::string at = "line_items." + std::to_string(i);
+        const auto& item = items[i];
+        if (!item.is_object()) {
+            errors[at] = "must be an object {name, quantity, unit_price[, product_id]}";
+            continue;
+        }
+        for (const auto& [k, v] : item.items())
+            if (k != "product_id" && k != "name" && k != "quantity" && k != "unit_price")
+                errors[at + "." + k] = k == "total" ? "is read-only" : "unknown field";
+        const bool product = item.contains("product_id") && !item["product_id"].is_null();
+        if (product && (!item["product_id"].is_string() || item["product_id"].get_ref<const std::string&>().empty() ||
+                        item["product_id"].get_ref<const std::string&>().size() > 64))
+            errors[at + ".product_id"] = "must be an id (a string of 1-64 characters)";
+        if (item.contains("name") && !item["name"].is_null()) {
+            const auto& n = item["name"];
+            if (!n.is_string() || n.get_ref<const std::string&>().empty() || utf8Length(n.get_ref<const std::string&>()) > kMaxTitle)
+                errors[at + ".name"] = "must be a string of 1-" + std::to_string(kMaxTitle) + " characters";
+        } else if (!product) {
+            errors[at + ".name"] = "is required without a product_id";
+        }
+        const auto& q = item.contains("quantity") ? item["quantity"] : sdk::Json();
+        if (!q.is_number_integer() || q.get<std::int64_t>() < 1 || q.get<std::int64_t>() > kMaxQuantity)
+            errors[at + ".quantity"] = "must be an integer from 1 to " + std::to_string(kMaxQuantity);
+        if (item.contains("unit_price") && !item["unit_price"].is_null()) {
+            const auto& p = item["unit_price"];
+            if (!p.is_number_integer() || p.get<std::int64_t>() < 0 || p.get<std::int64_t>() > kMaxAmount)
+                errors[at + ".unit_price"] = "must be an integer amount in minor units from 0 to 10^15";
+        } else if (!product) {
+            errors[at + ".unit_price"] = "is required without a product_id";
+        }
+    }
+    return errors.size() == before;
+}
+
+// Completes line items from billing products (through the billing.products service, the
+// only way deals sees the catalog), checks their currency, and sets each item's total
+// and the deal's amount (their sum) in `next`. Only called for well-formed items.
+void resolveLineItems(sdk::TenantScope& scope, sdk::Json& next, sdk::Json& errors) {
+    auto* products = scope.service<services::BillingProductsService>();
+    sdk::Json resolved = sdk::Json::array();
+    std::int64_t sum = 0;
+    bool ok = true;
+    for (std::size_t i = 0; i < next["line_items"].size(); ++i) {
+        const std::string at = "line_items." + std::to_string(i);
+        sdk::Json item = next["line_items"][i];
+        const bool has_product = item.contains("product_id") && item["product_id"].is_string();
+        if (has_product) {
+            if (!products) {
+                errors[at + ".product_id"] = "products need the billing plugin, which is not enabled for this tenant";
+                ok = false;
+                continue;
+            }
+            const auto product = products->get(scope, item["product_id"].get<std::string>());
+            if (!product) {
+                errors[at + ".product_id"] = "no such product";
+                ok = false;
+                continue;
+            }
+            if (!(*product)["active"].get<bool>() && !item.contains("unit_price"))
+                errors[at + ".product_id"] = "this product is no longer sold";
+            if ((*product)["currency"] != next["currency"])
+                errors[at + ".product_id"] = "is priced in " + (*product)["currency"].get<std::string>() +
+                                             ", the deal in " + next["currency"].get<std::string>();
+            if (errors.contains(at + ".product_id")) {
+                ok = false;
+                continue;
+            }
+            if (!item.contains("name") || item["name"].is_null()) item["name"] = (*product)["name"];
+            if (!item.contains("unit_price") || item["unit_price"].is_null()) item["unit_price"] = (*product)["unit_price"];
+        } else {
+            item["product_id"] = nullptr;
+        }
+        const std::int64_t quantity = item["quantity"].get<std::int64_t>(), price = item["unit_price"].get<std::int64_t>();
+        // quantity <= 10^6 and price <= 10^15 keep the product inside int64 only after a check.
+        if (price > 0 && quantity > (kMaxAmount - sum) / price) {
+            errors["line_items"] = "the items add up to more than 10^15 minor units";
+            ok = false;
+            break;
+        }
+        item["total"] = quantity * price;
+        sum += quantity * price;
+        resolved.push_back(sdk::Json{{"product_id", item["product_id"]},
+                                     {"name", item["name"]},
+                                     {"quantity", quantity},
+                                     {"unit_price", price},
+                                     {"total", item["total"]}});
+    }
+    if (!ok) return;
+    next["line_items"] = std::move(resolved);
+    if (!next["line_items"].empty()) next["amount"] = sum;
+}
+
 struct Input {
     sdk::Json values = sdk::Json::object();  // built-in fields present in the body
     sdk::Json custom = sdk::Json::object();  // custom field patch; null removes
     sdk::Json errors = sdk::Json::object();
 };
 
+// A deal with line items takes its amount from them: a body may not set both.
+void checkAmountSource(const Input& in, const sdk::Json& next, sdk::Json& errors) {
+    if (in.values.contains("amount") && !next["line_items"].empty())
+        errors["amount"] = "is the sum of line_items; change the items or send \"line_items\": [] first";
+}
+
 Input parseInput(sdk::Database& db, const sdk::Json& body, bool creating) {
     Input in;
-    const auto defs = loadDefinitions(db);
+    const auto defs = loadDefinitions(db, kDealCustomFields);
     for (const auto& [key, value] : body.items()) {
         if (key == "custom_fields") {
-            if (!value.is_object()) {
-                in.errors[key] = "must be an object";
-                continue;
-            }
-            for (const auto& [ck, cv] : value.items()) {
-                const CustomFieldDef* def = nullptr;
-                for (const auto& d : defs)
-                    if (d.key == ck) def = &d;
-                if (!def) in.errors["custom_fields." + ck] = "unknown custom field";
-                else if (auto err = customValueError(*def, cv)) in.errors["custom_fields." + ck] = *err;
-                else in.custom[ck] = cv;
-            }
+            validateCustomFields(value, defs, in.custom, in.errors);
+            continue;
+        }
+        if (key == "line_items") {
+            if (checkLineItems(value, in.errors)) in.values[key] = value;
             continue;
         }
         bool read_only = false;
@@ -237,27 +348,13 @@ void publishClosed(sdk::TenantScope& scope, const sdk::Json& deal) {
 
 sdk::Value text(const sdk::Json& v) { return v.is_null() ? sdk::Value() : sdk::Value(v.get<std::string>()); }
 
-// Runs the tenant's "before" workflows (deal.create / deal.update) on `view`, the deal as
-// it would be written, and returns `input` with whatever they changed, so their changes
-// pass the same validation as the client's. JSON null does not reach Lua, so a key that
-// disappears was cleared by the hook only if it held a value before.
-sdk::Json withBeforeHooks(sdk::TenantScope& scope, const std::string& event, sdk::Json view, sdk::Json input) {
-    const sdk::Json original = view;
-    scope.beforeWrite(event, view);
-    if (view == original || !view.is_object()) return input;
-    for (const auto& [k, v] : view.items())
-        if (!original.contains(k) || original[k] != v) input[k] = v;
-    for (const auto& [k, v] : original.items())
-        if (!v.is_null() && !view.contains(k)) input[k] = nullptr;
-    return input;
-}
-
 }  // namespace
 
 std::string dealColumns() {
     return "d.id, d.title, d.pipeline_id, d.stage_id, d.position, d.status, d.contact_id, d.company_id, d.owner_id,"
            " d.amount, d.currency, d.expected_close_date, d.lost_reason_id, d.closed_at, d.stage_entered_at,"
-           " d.custom_fields, d.version, d.created_at, d.updated_at, s.rotten_after_days AS stage_rotten_days";
+           " d.custom_fields, d.line_items, d.version, d.created_at, d.updated_at,"
+           " s.rotten_after_days AS stage_rotten_days";
 }
 
 sdk::Json dealFromRow(const sdk::Row& r) {
@@ -286,6 +383,8 @@ sdk::Json dealFromRow(const sdk::Row& r) {
     j["rotten"] = rotten;
     auto custom = sdk::Json::parse(r["custom_fields"].asText(), nullptr, false);
     j["custom_fields"] = custom.is_object() ? custom : sdk::Json::object();
+    auto items = sdk::Json::parse(r["line_items"].asText(), nullptr, false);
+    j["line_items"] = items.is_array() ? items : sdk::Json::array();
     j["version"] = r["version"].asInt();
     j["created_at"] = r["created_at"].asText();
     j["updated_at"] = r["updated_at"].asText();
@@ -317,6 +416,9 @@ sdk::Json createDeal(sdk::TenantScope& scope, const sdk::Json& client_body) {
     std::optional<Stage> stage;
     resolveStage(db, in, true, next, stage, in.errors);
     checkLinks(scope, nullptr, next, in.errors);
+    if (!next.contains("line_items")) next["line_items"] = sdk::Json::array();
+    checkAmountSource(in, next, in.errors);
+    if (!next["line_items"].empty() && next["currency"].is_string()) resolveLineItems(scope, next, in.errors);
     throwIfInvalid(in.errors);
 
     sdk::Json custom = sdk::Json::object();
@@ -332,13 +434,14 @@ sdk::Json createDeal(sdk::TenantScope& scope, const sdk::Json& client_body) {
         openGap(db, stage->id, position, id);
         db.execute("INSERT INTO deals_deals (id, title, pipeline_id, stage_id, position, status, contact_id, company_id,"
                    " owner_id, amount, currency, expected_close_date, lost_reason_id, closed_at, stage_entered_at,"
-                   " custom_fields, version, created_at, updated_at)"
-                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
+                   " custom_fields, line_items, version, created_at, updated_at)"
+                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
                    {id, next["title"].get<std::string>(), stage->pipeline_id, stage->id, position, status,
                     text(next["contact_id"]), text(next["company_id"]), text(next["owner_id"]),
                     next["amount"].get<std::int64_t>(), next["currency"].get<std::string>(),
                     text(next["expected_close_date"]), text(next["lost_reason_id"]),
-                    status == "open" ? sdk::Value() : sdk::Value(now), now, custom.dump(), now, now});
+                    status == "open" ? sdk::Value() : sdk::Value(now), now, custom.dump(), next["line_items"].dump(), now,
+                    now});
         recordHistory(scope, id, "created", sdk::Value(), stage->id, sdk::Value(), status, sdk::Value(), now);
     });
     auto created = requireDeal(db, id);
@@ -364,19 +467,17 @@ sdk::Json updateDeal(sdk::TenantScope& scope, const sdk::Json& current, const sd
     if (current["status"] == "lost" && next["status"] != "lost" && !in.values.contains("lost_reason_id"))
         next["lost_reason_id"] = nullptr;
     checkLinks(scope, current, next, in.errors);
+    checkAmountSource(in, next, in.errors);
+    // Items are (re)priced when they change and when the currency does.
+    if (!next["line_items"].empty() && (in.values.contains("line_items") || in.values.contains("currency")))
+        resolveLineItems(scope, next, in.errors);
     throwIfInvalid(in.errors);
     if (!stage) throw sdk::ApiError(409, "stage_missing", "the deal's stage no longer exists");
 
     sdk::Json changes = sdk::Json::object();
     for (const auto& [k, v] : next.items())
         if (k != "custom_fields" && current[k] != v) changes[k] = {{"from", current[k]}, {"to", v}};
-    for (const auto& [k, v] : in.custom.items()) {
-        const sdk::Json before = current["custom_fields"].contains(k) ? current["custom_fields"][k] : sdk::Json();
-        if (before == v) continue;
-        changes["custom_fields." + k] = {{"from", before}, {"to", v}};
-        if (v.is_null()) next["custom_fields"].erase(k);
-        else next["custom_fields"][k] = v;
-    }
+    changes.update(applyCustomFieldPatch(next["custom_fields"], in.custom));
     const std::string id = current["id"].get<std::string>();
     const bool stage_changed = changes.contains("stage_id");
     const bool status_changed = changes.contains("status");
@@ -399,13 +500,14 @@ sdk::Json updateDeal(sdk::TenantScope& scope, const sdk::Json& current, const sd
         const std::string entered = stage_changed ? now : current["stage_entered_at"].get<std::string>();
         if (db.execute("UPDATE deals_deals SET title = ?, pipeline_id = ?, stage_id = ?, position = ?, status = ?,"
                        " contact_id = ?, company_id = ?, owner_id = ?, amount = ?, currency = ?, expected_close_date = ?,"
-                       " lost_reason_id = ?, closed_at = ?, stage_entered_at = ?, custom_fields = ?,"
+                       " lost_reason_id = ?, closed_at = ?, stage_entered_at = ?, custom_fields = ?, line_items = ?,"
                        " version = version + 1, updated_at = ? WHERE id = ? AND version = ?",
                        {next["title"].get<std::string>(), stage->pipeline_id, stage->id, position,
                         next["status"].get<std::string>(), text(next["contact_id"]), text(next["company_id"]),
                         text(next["owner_id"]), next["amount"].get<std::int64_t>(), next["currency"].get<std::string>(),
                         text(next["expected_close_date"]), text(next["lost_reason_id"]), closed_at, entered,
-                        next["custom_fields"].dump(), now, id, current["version"].get<std::int64_t>()}) == 0)
+                        next["custom_fields"].dump(), next["line_items"].dump(), now, id,
+                        current["version"].get<std::int64_t>()}) == 0)
             throw sdk::ApiError(412, "precondition_failed", "the deal was changed concurrently; retry");
         if (stage_changed) {
             seconds_in_stage = secondsSince(current["stage_entered_at"].get<std::string>(), now);
@@ -438,7 +540,7 @@ void deleteDeal(sdk::TenantScope& scope, const sdk::Json& current) {
             throw sdk::ApiError(412, "precondition_failed", "the deal was changed concurrently; retry");
         closeGap(db, current["stage_id"].get<std::string>(), current["position"].get<std::int64_t>(), id);
         db.execute("DELETE FROM deals_history WHERE deal_id = ?", {id});
-        db.execute("DELETE FROM deals_activities WHERE deal_id = ?", {id});
+        deleteSubjectActivities(db, kDealActivities, {id});
     });
     scope.events().publish("deal.deleted", {{"id", id}, {"deal", current}});
 }

@@ -8,12 +8,23 @@
 #include <string>
 
 #include <tessera/sdk.hpp>
+#include <tessera/sdk/rest/activities.hpp>
+#include <tessera/sdk/rest/custom_fields.hpp>
 
 #include "pipelines.hpp"
 
 namespace tessera::plugins::deals {
 
 inline constexpr std::size_t kMaxTitle = 200;
+
+/// Custom fields of deals: definitions in deals_custom_fields (migration 0004), values in
+/// deals_deals.custom_fields.
+inline const sdk::rest::CustomFieldStore kDealCustomFields{"deals_custom_fields", "", "deals_deals"};
+
+/// Notes and activities on deals (migration 0005). Single items live at
+/// /api/v1/deal-activities/{id} because /api/v1/activities belongs to contacts.
+inline const sdk::rest::ActivityStore kDealActivities{
+    "deals_activities", {"deal_id"}, "dact_", "/api/v1/deal-activities", 10000};
 inline constexpr std::int64_t kMaxAmount = 1'000'000'000'000'000;  ///< 10^15 minor units.
 
 /// Column list for SELECTs producing dealFromRow() input; needs "FROM deals_deals d JOIN

@@ -3,20 +3,25 @@
 
 #include <tessera/sdk.hpp>
 #include <tessera/sdk/migrations.hpp>
+#include <tessera/sdk/rest/activities.hpp>
+#include <tessera/sdk/rest/custom_fields.hpp>
+#include <tessera/sdk/rest/idempotency.hpp>
 
-#include "activities.hpp"
 #include "board.hpp"
-#include "custom_fields.hpp"
 #include "deal_list.hpp"
 #include "deal_routes.hpp"
 #include "deal_store.hpp"
 #include "forecast.hpp"
-#include "idempotency.hpp"
 #include "lost_reasons.hpp"
 #include "pipelines.hpp"
 #include "script_functions.hpp"
 
 namespace tessera::plugins::deals {
+
+using namespace sdk::rest;
+
+// Created by migrations/0006_create_idempotency_keys.sql.
+constexpr const char* kIdempotencyTable = "deals_idempotency_keys";
 
 class DealsPlugin final : public sdk::Plugin {
 public:
@@ -24,53 +29,69 @@ public:
         r.migrations(sdk::embeddedMigrations());
 
         r.permission("deals.read", "Read deals, pipelines, boards, forecasts, notes and activities");
+        r.countsRecords("deals_deals");
         r.permission("deals.write", "Create, update and move deals; add notes and activities");
         r.permission("deals.delete", "Delete deals and their notes and activities");
         r.permission("deals.admin", "Manage pipelines, stages, lost reasons and deal custom fields");
 
         using M = sdk::Method;
+        auto once = [](sdk::Handler h) { return idempotent(kIdempotencyTable, std::move(h)); };
+        // Custom fields and activities are the SDK helpers, bound to deals' own tables.
+        auto fields = [](auto fn) {
+            return [fn](const sdk::Request& req, sdk::TenantScope& s) { return fn(kDealCustomFields, req, s); };
+        };
+        auto items = [](auto fn) {
+            return [fn](const sdk::Request& req, sdk::TenantScope& s) { return fn(kDealActivities, req, s); };
+        };
         r.route({M::Get, "/api/v1/pipelines", "deals.read", listPipelines});
-        r.route({M::Post, "/api/v1/pipelines", "deals.admin", idempotent(createPipeline)});
+        r.route({M::Post, "/api/v1/pipelines", "deals.admin", once(createPipeline)});
         r.route({M::Get, "/api/v1/pipelines/{id}", "deals.read", getPipeline});
         r.route({M::Patch, "/api/v1/pipelines/{id}", "deals.admin", patchPipeline});
         r.route({M::Delete, "/api/v1/pipelines/{id}", "deals.admin", deletePipeline});
         r.route({M::Get, "/api/v1/pipelines/{id}/board", "deals.read", pipelineBoard});
-        r.route({M::Post, "/api/v1/pipelines/{id}/stages", "deals.admin", idempotent(createStage)});
+        r.route({M::Post, "/api/v1/pipelines/{id}/stages", "deals.admin", once(createStage)});
         r.route({M::Post, "/api/v1/pipelines/{id}/stages/reorder", "deals.admin", reorderStages});
         r.route({M::Patch, "/api/v1/pipelines/{id}/stages/{stage_id}", "deals.admin", patchStage});
         r.route({M::Delete, "/api/v1/pipelines/{id}/stages/{stage_id}", "deals.admin", deleteStage});
 
         r.route({M::Get, "/api/v1/lost-reasons", "deals.read", listLostReasons});
-        r.route({M::Post, "/api/v1/lost-reasons", "deals.admin", idempotent(createLostReason)});
+        r.route({M::Post, "/api/v1/lost-reasons", "deals.admin", once(createLostReason)});
         r.route({M::Get, "/api/v1/lost-reasons/{id}", "deals.read", getLostReason});
         r.route({M::Patch, "/api/v1/lost-reasons/{id}", "deals.admin", patchLostReason});
         r.route({M::Delete, "/api/v1/lost-reasons/{id}", "deals.admin", deleteLostReason});
 
         r.route({M::Get, "/api/v1/deals", "deals.read", listDeals});
-        r.route({M::Post, "/api/v1/deals", "deals.write", idempotent(createDealRoute)});
+        r.route({M::Post, "/api/v1/deals", "deals.write", once(createDealRoute)});
         r.route({M::Get, "/api/v1/deals/forecast", "deals.read", dealForecast});
-        r.route({M::Get, "/api/v1/deals/custom-fields", "deals.read", listCustomFields});
-        r.route({M::Post, "/api/v1/deals/custom-fields", "deals.admin", createCustomField});
-        r.route({M::Delete, "/api/v1/deals/custom-fields/{key}", "deals.admin", deleteCustomField});
+        r.route({M::Get, "/api/v1/deals/custom-fields", "deals.read", fields(listCustomFields)});
+        r.route({M::Post, "/api/v1/deals/custom-fields", "deals.admin", fields(createCustomField)});
+        r.route({M::Delete, "/api/v1/deals/custom-fields/{key}", "deals.admin", fields(deleteCustomField)});
         r.route({M::Get, "/api/v1/deals/{id}", "deals.read", getDealRoute});
         r.route({M::Patch, "/api/v1/deals/{id}", "deals.write", patchDealRoute});
         r.route({M::Delete, "/api/v1/deals/{id}", "deals.delete", deleteDealRoute});
         r.route({M::Get, "/api/v1/deals/{id}/history", "deals.read", dealHistoryRoute});
 
+        // The deal must exist (404 deal_not_found) before its activities are read or added.
         auto list = [](ActivityFilter which) {
-            return [which](const sdk::Request& req, sdk::TenantScope& s) { return listActivities(which, req, s); };
+            return [which](const sdk::Request& req, sdk::TenantScope& s) {
+                const auto deal = requireDeal(s.db(), req.param("id"));
+                return listActivities(kDealActivities, {deal["id"].get<std::string>()}, which, req, s);
+            };
         };
-        auto create = [](bool note) {
-            return idempotent([note](const sdk::Request& req, sdk::TenantScope& s) { return createActivity(note, req, s); });
+        auto create = [once](bool note) {
+            return once([note](const sdk::Request& req, sdk::TenantScope& s) {
+                const auto deal = requireDeal(s.db(), req.param("id"));
+                return createActivity(kDealActivities, {deal["id"].get<std::string>()}, note, req, s);
+            });
         };
         r.route({M::Get, "/api/v1/deals/{id}/notes", "deals.read", list(ActivityFilter::Notes)});
         r.route({M::Post, "/api/v1/deals/{id}/notes", "deals.write", create(true)});
         r.route({M::Get, "/api/v1/deals/{id}/activities", "deals.read", list(ActivityFilter::Activities)});
         r.route({M::Post, "/api/v1/deals/{id}/activities", "deals.write", create(false)});
         r.route({M::Get, "/api/v1/deals/{id}/timeline", "deals.read", list(ActivityFilter::All)});
-        r.route({M::Get, "/api/v1/deal-activities/{id}", "deals.read", getActivity});
-        r.route({M::Patch, "/api/v1/deal-activities/{id}", "deals.write", patchActivity});
-        r.route({M::Delete, "/api/v1/deal-activities/{id}", "deals.delete", deleteActivity});
+        r.route({M::Get, "/api/v1/deal-activities/{id}", "deals.read", items(getActivity)});
+        r.route({M::Patch, "/api/v1/deal-activities/{id}", "deals.write", items(patchActivity)});
+        r.route({M::Delete, "/api/v1/deal-activities/{id}", "deals.delete", items(deleteActivity)});
 
         for (const char* event :
              {"deal.created", "deal.updated", "deal.deleted", "deal.stage_changed", "deal.won", "deal.lost"})
@@ -95,7 +116,7 @@ public:
 
     void start(sdk::HostContext& host) override {
         host.everyTenant("purge idempotency keys", std::chrono::hours(1),
-                         [](sdk::TenantScope& scope) { purgeIdempotencyKeys(scope.db()); });
+                         [](sdk::TenantScope& scope) { purgeIdempotencyKeys(scope.db(), kIdempotencyTable); });
     }
 };
 

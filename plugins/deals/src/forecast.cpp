@@ -4,11 +4,15 @@
 #include <map>
 #include <set>
 
-#include "clock_ids.hpp"
+#include <tessera/sdk/rest/dates.hpp>
+#include <tessera/sdk/rest/errors.hpp>
+
 #include "pipelines.hpp"
-#include "rest.hpp"
 
 namespace tessera::plugins::deals {
+
+using namespace sdk::rest;
+
 namespace {
 
 constexpr int kMaxMonths = 120;

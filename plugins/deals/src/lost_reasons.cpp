@@ -2,10 +2,16 @@
 
 #include <optional>
 
-#include "clock_ids.hpp"
-#include "rest.hpp"
+#include <tessera/sdk/rest/dates.hpp>
+#include <tessera/sdk/rest/errors.hpp>
+#include <tessera/sdk/rest/etags.hpp>
+#include <tessera/sdk/rest/ids.hpp>
+#include <tessera/sdk/rest/text.hpp>
 
 namespace tessera::plugins::deals {
+
+using namespace sdk::rest;
+
 namespace {
 
 constexpr std::size_t kMaxName = 100;

@@ -2,11 +2,18 @@
 
 #include <set>
 
-#include "clock_ids.hpp"
+#include <tessera/sdk/rest/dates.hpp>
+#include <tessera/sdk/rest/errors.hpp>
+#include <tessera/sdk/rest/etags.hpp>
+#include <tessera/sdk/rest/ids.hpp>
+#include <tessera/sdk/rest/text.hpp>
+
 #include "deal_store.hpp"
-#include "rest.hpp"
 
 namespace tessera::plugins::deals {
+
+using namespace sdk::rest;
+
 namespace {
 
 constexpr const char* kStageColumns = "id, pipeline_id, name, position, probability, rotten_after_days";

@@ -2,10 +2,13 @@
 
 #include <gtest/gtest.h>
 
-#include "clock_ids.hpp"
+#include <tessera/sdk/rest/dates.hpp>
+
 #include "numbering.hpp"
 
 namespace tessera::plugins::billing {
+
+using namespace sdk::rest;
 namespace {
 
 TEST(NumberFormat, FillsTokens) {

@@ -3,6 +3,7 @@
 /// called from a unit test with a hand-built Request.
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -94,11 +95,27 @@ struct Request {
     }
 };
 
+/// Receives the next piece of a streamed body (see Response::stream_body). Returns false
+/// once the client has gone away or stopped reading; the producer should then return,
+/// as everything it writes afterwards is discarded.
+using BodyWriter = std::function<bool(std::string_view chunk)>;
+
 /// A response built by a handler. The host adds X-Request-Id and serialises the body.
 struct Response {
     int status = 200;
     Headers headers;
     std::string body;  ///< Already serialised; Content-Type says what it is.
+    /// A body produced piece by piece instead of `body`, for answers too large to hold
+    /// in memory (exports). The host sends status and headers at once, then calls this
+    /// on the request's worker thread after the handler has returned and sends what it
+    /// writes as it comes (chunked transfer encoding, then the connection is closed);
+    /// a write blocks while the client is behind, so memory stays bounded. The handler's
+    /// TenantScope (and its Database) stays valid until the producer returns; the
+    /// Request does not, so capture what you need by value. An exception thrown here
+    /// cannot change the status any more: the host logs it and closes the connection
+    /// before the end of the body, so the client sees a truncated transfer, not a
+    /// complete-looking one. Validate everything before returning the Response.
+    std::function<void(const BodyWriter& write)> stream_body;
 
     /// A JSON response. `status` defaults to 200.
     static Response json(const Json& value, int status = 200) {
@@ -149,12 +166,31 @@ private:
 
 /// Parses the request body as a JSON object. Throws ApiError 400 "invalid_json" when
 /// the body is not valid JSON or not an object, so handlers need no parsing code.
+namespace detail {
+// Whether any key or string in `j` holds a NUL character (JSON's \u0000), which no text
+// column of either engine can store.
+inline bool holdsNul(const Json& j) {
+    if (j.is_string()) return j.get_ref<const std::string&>().find('\0') != std::string::npos;
+    if (j.is_object()) {
+        for (const auto& [k, v] : j.items())
+            if (k.find('\0') != std::string::npos || holdsNul(v)) return true;
+    }
+    if (j.is_array()) {
+        for (const auto& v : j)
+            if (holdsNul(v)) return true;
+    }
+    return false;
+}
+}  // namespace detail
+
 inline Json parseJsonObject(const Request& request) {
     Json body = Json::parse(request.body, nullptr, false);
     if (body.is_discarded())
         throw ApiError(400, "invalid_json", "the request body is not valid JSON");
     if (!body.is_object())
         throw ApiError(400, "invalid_json", "the request body must be a JSON object");
+    if (request.body.find("u0000") != std::string::npos && detail::holdsNul(body))
+        throw ApiError(400, "invalid_json", "the request body holds a NUL character (\\u0000), which text cannot contain");
     return body;
 }
 

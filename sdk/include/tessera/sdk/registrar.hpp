@@ -117,6 +117,13 @@ public:
     /// Adds a command-line command, run as `tessera <plugin id> <name> ... --tenant T`.
     virtual void command(Command command) = 0;
 
+    /// Declares a table (one of this plugin's migrations creates it) whose rows are the
+    /// records a tenant's plan counts ("records per plugin", summed over every table the
+    /// plugin declares). Once a tenant holds its plan's limit, the host answers POST on
+    /// this plugin's collection routes (paths without parameters) with 402 naming
+    /// `records_per_plugin`; reads, updates and deletes stay open.
+    virtual void countsRecords(const std::string& table) = 0;
+
     /// Offers a service to other plugins. `I` declares `static constexpr const char*
     /// kServiceName`; the object must stay valid until the plugin's stop().
     template <class I>

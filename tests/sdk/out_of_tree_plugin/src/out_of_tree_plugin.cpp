@@ -1,4 +1,5 @@
 #include <tessera/sdk.hpp>
+#include <tessera/sdk/rest/errors.hpp>
 
 namespace sdk = tessera::sdk;
 
@@ -7,7 +8,11 @@ public:
     void declare(sdk::Registrar& r) override {
         r.permission("out_of_tree.read", "Say hello");
         r.route({sdk::Method::Get, "/api/v1/out-of-tree/hello", "out_of_tree.read",
-                 [](const sdk::Request&, sdk::TenantScope& s) { return sdk::Response::json({{"hello", s.tenant().slug}}); }});
+                 [](const sdk::Request& req, sdk::TenantScope& s) {
+                     // The installed REST helper library links too: unknown parameters are a 400.
+                     sdk::rest::allowOnlyParams(req, {});
+                     return sdk::Response::json({{"hello", s.tenant().slug}});
+                 }});
     }
 };
 

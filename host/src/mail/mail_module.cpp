@@ -1,0 +1,189 @@
+#include "mail/mail_module.hpp"
+
+#include <regex>
+#include <stdexcept>
+
+#include "core/clock.hpp"
+#include "mail/mail_message.hpp"
+
+namespace tessera::host {
+namespace {
+
+using sdk::ApiError;
+using sdk::Json;
+using M = sdk::Method;
+
+constexpr const char* kPermission = "mail.manage";
+
+[[noreturn]] void invalid(const std::string& field, const std::string& problem) {
+    throw ApiError(422, "validation_failed", field + " " + problem, {{field, problem}});
+}
+
+Json text(const sdk::Value& v) { return v.isNull() ? Json() : Json(v.asText()); }
+
+Json messageJson(const sdk::Row& row) {
+    return {{"id", row["id"].asText()},
+            {"kind", row["kind"].asText()},
+            {"to", row["to_address"].asText()},
+            {"subject", row["subject"].asText()},
+            {"template", text(row["template"])},
+            {"source", row["source"].asText()},
+            {"status", row["status"].asText()},
+            {"attempts", row["attempts"].asInt()},
+            {"next_attempt_at", row["next_attempt_at"].asText()},
+            {"last_error", text(row["last_error"])},
+            {"created_at", row["created_at"].asText()},
+            {"sent_at", text(row["sent_at"])}};
+}
+
+constexpr const char* kMessageColumns =
+    "SELECT id, kind, to_address, subject, template, source, status, attempts, next_attempt_at, last_error, "
+    "created_at, sent_at FROM mail_outbox";
+
+const std::string& templateName(const sdk::Request& req) {
+    static const std::regex shape("^[a-z0-9][a-z0-9_.-]{0,99}$");
+    const std::string& name = req.param("name");
+    if (!std::regex_match(name, shape)) throw ApiError(404, "template_not_found", "no such mail template");
+    return name;
+}
+
+std::string requiredText(const Json& body, const char* field, std::size_t max) {
+    auto it = body.find(field);
+    if (it == body.end() || !it->is_string()) invalid(field, "is required and must be a string");
+    const auto& s = it->get_ref<const std::string&>();
+    if (s.empty()) invalid(field, "must not be empty");
+    if (s.size() > max) invalid(field, "must be at most " + std::to_string(max) + " characters");
+    return s;
+}
+
+}  // namespace
+
+void MailModule::declare(sdk::Registrar& r) {
+    r.permission(kPermission, "See outgoing e-mail and its delivery, retry it, manage mail templates and the sender");
+
+    r.route({M::Get, "/api/v1/mail", kPermission, [](const sdk::Request& req, sdk::TenantScope& scope) {
+                 std::string sql = kMessageColumns;
+                 sdk::Params params;
+                 std::vector<std::string> where;
+                 if (auto s = req.queryParam("status")) {
+                     if (*s != "pending" && *s != "sending" && *s != "sent" && *s != "failed")
+                         throw ApiError(400, "invalid_parameter", "status must be pending, sending, sent or failed",
+                                        {{"status", "must be pending, sending, sent or failed"}});
+                     where.push_back("status = ?");
+                     params.push_back(*s);
+                 }
+                 // Cursor: the created_at|id of the last message of the previous page.
+                 if (auto c = req.queryParam("cursor")) {
+                     const auto bar = c->find('|');
+                     if (bar == std::string::npos || !parseIsoTime(c->substr(0, bar)))
+                         throw ApiError(400, "invalid_cursor", "cursor is not one this API returned", {{"cursor", "invalid"}});
+                     where.push_back("(created_at < ? OR (created_at = ? AND id < ?))");
+                     params.push_back(c->substr(0, bar));
+                     params.push_back(c->substr(0, bar));
+                     params.push_back(c->substr(bar + 1));
+                 }
+                 std::int64_t limit = 50;
+                 if (auto l = req.queryParam("limit")) {
+                     try {
+                         std::size_t used = 0;
+                         limit = std::stoll(*l, &used);
+                         if (used != l->size()) throw std::invalid_argument(*l);
+                     } catch (const std::exception&) {
+                         limit = 0;
+                     }
+                     if (limit < 1 || limit > 200)
+                         throw ApiError(400, "invalid_parameter", "limit must be 1-200", {{"limit", "must be 1-200"}});
+                 }
+                 for (std::size_t i = 0; i < where.size(); ++i) sql += (i ? " AND " : " WHERE ") + where[i];
+                 sql += " ORDER BY created_at DESC, id DESC LIMIT " + std::to_string(limit + 1);
+                 auto rows = scope.db().query(sql, params);
+                 Json data = Json::array();
+                 Json next = nullptr;
+                 for (std::size_t i = 0; i < rows.size(); ++i) {
+                     if (static_cast<std::int64_t>(i) == limit) {
+                         const auto& last = rows[i - 1];
+                         next = last["created_at"].asText() + "|" + last["id"].asText();
+                         break;
+                     }
+                     data.push_back(messageJson(rows[i]));
+                 }
+                 return sdk::Response::json({{"data", data}, {"next_cursor", next}});
+             }});
+
+    r.route({M::Post, "/api/v1/mail/{id}/retry", kPermission, [](const sdk::Request& req, sdk::TenantScope& scope) {
+                 const std::string& id = req.param("id");
+                 auto row = scope.db().queryOne(std::string(kMessageColumns) + " WHERE id = ?", {id});
+                 if (!row) throw ApiError(404, "mail_not_found", "no such message");
+                 if ((*row)["status"].asText() != "failed")
+                     throw ApiError(409, "not_failed", "only a failed message can be retried",
+                                    {{"status", (*row)["status"].asText()}});
+                 scope.db().execute(
+                     "UPDATE mail_outbox SET status = 'pending', attempts = 0, next_attempt_at = ?, last_error = NULL "
+                     "WHERE id = ? AND status = 'failed'",
+                     {isoNow(), id});
+                 return sdk::Response::json(messageJson(*scope.db().queryOne(std::string(kMessageColumns) + " WHERE id = ?", {id})));
+             }});
+
+    r.route({M::Get, "/api/v1/mail/templates", kPermission, [](const sdk::Request&, sdk::TenantScope& scope) {
+                 Json data = Json::array();
+                 for (const auto& row : scope.db().query("SELECT name, body, updated_at FROM mail_templates ORDER BY name"))
+                     data.push_back({{"name", row["name"].asText()}, {"body", row["body"].asText()},
+                                     {"updated_at", row["updated_at"].asText()}});
+                 return sdk::Response::json({{"data", data}});
+             }});
+    r.route({M::Get, "/api/v1/mail/templates/{name}", kPermission, [](const sdk::Request& req, sdk::TenantScope& scope) {
+                 auto row = scope.db().queryOne("SELECT name, body, updated_at FROM mail_templates WHERE name = ?",
+                                                {templateName(req)});
+                 if (!row) throw ApiError(404, "template_not_found", "no such mail template");
+                 return sdk::Response::json({{"name", (*row)["name"].asText()}, {"body", (*row)["body"].asText()},
+                                             {"updated_at", (*row)["updated_at"].asText()}});
+             }});
+    r.route({M::Put, "/api/v1/mail/templates/{name}", kPermission, [](const sdk::Request& req, sdk::TenantScope& scope) {
+                 const std::string name = templateName(req);
+                 const Json body = sdk::parseJsonObject(req);
+                 const std::string text = requiredText(body, "body", 256 * 1024);
+                 try {
+                     renderTemplate(text, Json::object());
+                 } catch (const std::invalid_argument& e) {
+                     invalid("body", std::string("is not a valid Mustache template: ") + e.what());
+                 }
+                 const std::string now = isoNow();
+                 auto& db = scope.db();
+                 db.transaction([&] {
+                     db.execute("DELETE FROM mail_templates WHERE name = ?", {name});
+                     db.execute("INSERT INTO mail_templates (name, body, updated_at) VALUES (?, ?, ?)", {name, text, now});
+                 });
+                 return sdk::Response::json({{"name", name}, {"body", text}, {"updated_at", now}});
+             }});
+    r.route({M::Delete, "/api/v1/mail/templates/{name}", kPermission, [](const sdk::Request& req, sdk::TenantScope& scope) {
+                 if (scope.db().execute("DELETE FROM mail_templates WHERE name = ?", {templateName(req)}) == 0)
+                     throw ApiError(404, "template_not_found", "no such mail template");
+                 return sdk::Response::empty(204);
+             }});
+
+    r.route({M::Get, "/api/v1/mail/settings", kPermission, [](const sdk::Request&, sdk::TenantScope& scope) {
+                 auto row = scope.db().queryOne("SELECT value FROM tessera_settings WHERE key = 'mail.from'");
+                 return sdk::Response::json({{"from", row ? Json((*row)["value"].asText()) : Json()}});
+             }});
+    r.route({M::Put, "/api/v1/mail/settings", kPermission, [](const sdk::Request& req, sdk::TenantScope& scope) {
+                 const Json body = sdk::parseJsonObject(req);
+                 auto it = body.find("from");
+                 if (it == body.end()) invalid("from", "is required (a sender like \"Acme <billing@acme.example>\", or null)");
+                 auto& db = scope.db();
+                 if (it->is_null()) {
+                     db.execute("DELETE FROM tessera_settings WHERE key = 'mail.from'");
+                     return sdk::Response::json({{"from", nullptr}});
+                 }
+                 static const std::regex sender(R"(^([^<>\r\n"]{1,100} )?<?[^\s<>@,;]+@[^\s<>@,;]+\.[^\s<>@,;]+>?$)");
+                 if (!it->is_string() || !std::regex_match(it->get<std::string>(), sender))
+                     invalid("from", "must be an address, optionally with a name: \"Acme <billing@acme.example>\"");
+                 const std::string from = it->get<std::string>();
+                 db.transaction([&] {
+                     db.execute("DELETE FROM tessera_settings WHERE key = 'mail.from'");
+                     db.execute("INSERT INTO tessera_settings (key, value) VALUES ('mail.from', ?)", {from});
+                 });
+                 return sdk::Response::json({{"from", from}});
+             }});
+}
+
+}  // namespace tessera::host

@@ -1,0 +1,157 @@
+#include <tessera/sdk/rest/text.hpp>
+
+#include <cstdint>
+
+namespace tessera::sdk::rest {
+namespace {
+
+// Decodes one code point at `i`; returns false on malformed input.
+bool decode(std::string_view s, std::size_t& i, std::uint32_t& cp) {
+    const auto b0 = static_cast<unsigned char>(s[i]);
+    int extra = 0;
+    std::uint32_t min = 0;
+    if (b0 < 0x80) {
+        cp = b0;
+        ++i;
+        return true;
+    } else if ((b0 & 0xE0) == 0xC0) {
+        cp = b0 & 0x1F, extra = 1, min = 0x80;
+    } else if ((b0 & 0xF0) == 0xE0) {
+        cp = b0 & 0x0F, extra = 2, min = 0x800;
+    } else if ((b0 & 0xF8) == 0xF0) {
+        cp = b0 & 0x07, extra = 3, min = 0x10000;
+    } else {
+        return false;
+    }
+    if (i + extra >= s.size()) return false;
+    for (int k = 1; k <= extra; ++k) {
+        const auto b = static_cast<unsigned char>(s[i + k]);
+        if ((b & 0xC0) != 0x80) return false;
+        cp = (cp << 6) | (b & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    i += extra + 1;
+    return true;
+}
+
+// Base letters for U+00C0..U+00FF; "" keeps the character (× and ÷).
+const char* const kLatin1[64] = {
+    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
+    "d", "n", "o", "o", "o", "o", "o", "",  "o", "u", "u", "u", "u", "y", "th", "ss",
+    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
+    "d", "n", "o", "o", "o", "o", "o", "",  "o", "u", "u", "u", "u", "y", "th", "y"};
+
+// Base letters for U+0100..U+017F, one per code point (ligatures handled separately).
+constexpr std::string_view kLatinExtA =
+    "aaaaaa" "cccccccc" "dddd" "eeeeeeeeee" "gggggggg" "hhhh" "iiiiiiiiii" "ij" "jj" "kkk"
+    "llllllllll" "nnnnnnnnn" "oooooo" "oe" "rrrrrr" "ssssssss" "tttttt" "uuuuuuuuuuuu" "ww"
+    "yyy" "zzzzzz" "s";
+static_assert(kLatinExtA.size() == 128);
+
+}  // namespace
+
+bool validUtf8(std::string_view text) {
+    std::size_t i = 0;
+    std::uint32_t cp = 0;
+    while (i < text.size())
+        if (!decode(text, i, cp)) return false;
+    return true;
+}
+
+std::size_t utf8Length(std::string_view text) {
+    std::size_t n = 0;
+    for (char c : text)
+        if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
+    return n;
+}
+
+std::string searchKey(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    std::size_t i = 0;
+    while (i < text.size()) {
+        const std::size_t start = i;
+        std::uint32_t cp = 0;
+        if (!decode(text, i, cp)) {  // stored text is validated; be lenient anyway
+            ++i;
+            continue;
+        }
+        if (cp < 0x80) {
+            out += static_cast<char>(cp >= 'A' && cp <= 'Z' ? cp + 32 : cp);
+        } else if (cp >= 0xC0 && cp <= 0xFF && *kLatin1[cp - 0xC0]) {
+            out += kLatin1[cp - 0xC0];
+        } else if (cp >= 0x100 && cp <= 0x17F) {
+            if (cp == 0x132 || cp == 0x133) out += "ij";
+            else if (cp == 0x152 || cp == 0x153) out += "oe";
+            else out += kLatinExtA[cp - 0x100];
+        } else {
+            out.append(text.substr(start, i - start));
+        }
+    }
+    return out;
+}
+
+std::string digitsOnly(std::string_view text) {
+    std::string out;
+    for (char c : text)
+        if (c >= '0' && c <= '9') out += c;
+    return out;
+}
+
+std::string lowerAscii(std::string_view text) {
+    std::string out(text);
+    for (auto& c : out)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+    return out;
+}
+
+std::string containsPattern(std::string_view needle) {
+    std::string out = "%";
+    for (char c : needle) {
+        if (c == '%' || c == '_' || c == '\\') out += '\\';
+        out += c;
+    }
+    out += '%';
+    return out;
+}
+
+std::string base64url(std::string_view in) {
+    static constexpr char kChars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    std::string out;
+    std::uint32_t buf = 0;
+    int bits = 0;
+    for (unsigned char c : in) {
+        buf = (buf << 8) | c;
+        bits += 8;
+        while (bits >= 6) {
+            out += kChars[(buf >> (bits - 6)) & 63];
+            bits -= 6;
+        }
+    }
+    if (bits > 0) out += kChars[(buf << (6 - bits)) & 63];
+    return out;
+}
+
+std::optional<std::string> unbase64url(std::string_view in) {
+    std::string out;
+    std::uint32_t buf = 0;
+    int bits = 0;
+    for (char c : in) {
+        int v;
+        if (c >= 'A' && c <= 'Z') v = c - 'A';
+        else if (c >= 'a' && c <= 'z') v = c - 'a' + 26;
+        else if (c >= '0' && c <= '9') v = c - '0' + 52;
+        else if (c == '-') v = 62;
+        else if (c == '_') v = 63;
+        else return std::nullopt;
+        buf = (buf << 6) | static_cast<std::uint32_t>(v);
+        bits += 6;
+        if (bits >= 8) {
+            out += static_cast<char>((buf >> (bits - 8)) & 0xFF);
+            bits -= 8;
+        }
+    }
+    return out;
+}
+
+}  // namespace tessera::sdk::rest
