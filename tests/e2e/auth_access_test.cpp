@@ -221,7 +221,7 @@ TEST_F(AuthAccess, NobodyHandsOutPermissionsTheyDoNotHold) {
 TEST_F(AuthAccess, RolesCanLimitARoleToItsOwnRecordsAndHideFields) {
     auto role = host_->request("POST", "/api/v1/roles", "acme",
                                {{"name", "Field sales"},
-                                {"permissions", {"contacts.read", "contacts.write", "contacts.delete"}},
+                                {"permissions", {"contacts.read", "contacts.write", "contacts.delete", "contacts.export"}},
                                 {"access", {{"contacts", {{"own_records_only", true}, {"hidden_fields", {"tax_id"}}}}}}});
     ASSERT_EQ(role.status, 201) << role.body;
     const std::string seller_id = makeUser("acme", "seller@acme.example", role.json()["id"])["id"];
@@ -243,12 +243,81 @@ TEST_F(AuthAccess, RolesCanLimitARoleToItsOwnRecordsAndHideFields) {
     EXPECT_EQ(host_->request("GET", "/api/v1/contacts/" + others_id, "acme", nullptr, seller).status, 404);
     EXPECT_EQ(host_->request("PATCH", "/api/v1/contacts/" + others_id, "acme", {{"name", "Stolen"}}, seller).status, 404);
     EXPECT_EQ(host_->request("DELETE", "/api/v1/contacts/" + others_id, "acme", nullptr, seller).status, 404);
+    // Exports follow the same rules: own rows only, no hidden column.
+    auto csv = host_->request("GET", "/api/v1/contacts/export", "acme", nullptr, seller);
+    ASSERT_EQ(csv.status, 200) << csv.body;
+    EXPECT_NE(csv.body.find("My lead"), std::string::npos);
+    EXPECT_EQ(csv.body.find("Someone else"), std::string::npos);
+    EXPECT_EQ(csv.body.find("tax_id"), std::string::npos) << csv.body.substr(0, 300);
+    auto json_export = host_->request("GET", "/api/v1/contacts/export?format=json", "acme", nullptr, seller);
+    EXPECT_EQ(json_export.json().size(), 1u) << json_export.body.substr(0, 300);
     auto hidden = host_->request("POST", "/api/v1/contacts", "acme", {{"name", "Sneaky"}, {"tax_id", "X1"}}, seller);
     EXPECT_EQ(hidden.status, 422);
     EXPECT_TRUE(hidden.json()["error"]["fields"].contains("tax_id")) << hidden.body;
     // The Owner still sees everything, tax ids included.
     auto full = host_->get("/api/v1/contacts/" + others_id, "acme");
     EXPECT_EQ(full.json()["tax_id"], "DE123");
+}
+
+TEST_F(AuthAccess, ASalespersonSeesOnlyTheirOwnDealsOnListsBoardsAndForecasts) {
+    auto pipeline = host_->post("/api/v1/pipelines", "acme",
+                                {{"name", "Field sales"}, {"stages", {{{"name", "New"}, {"probability", 10}},
+                                                                      {{"name", "Proposal"}, {"probability", 50}}}}});
+    ASSERT_EQ(pipeline.status, 201) << pipeline.body;
+    const std::string pipeline_id = pipeline.json()["id"];
+    auto role = host_->post("/api/v1/roles", "acme",
+                            {{"name", "Sales reps"},
+                             {"permissions", {"deals.read", "deals.write", "deals.delete"}},
+                             {"access", {{"deals", {{"own_records_only", true}, {"hidden_fields", {"lost_reason_id"}}}}}}});
+    ASSERT_EQ(role.status, 201) << role.body;
+    makeUser("acme", "rep1@acme.example", role.json()["id"]);
+    makeUser("acme", "rep2@acme.example", role.json()["id"]);
+    const auto rep1 = bearer(tokenFor("acme", "rep1@acme.example", "correct horse battery staple"));
+    const auto rep2 = bearer(tokenFor("acme", "rep2@acme.example", "correct horse battery staple"));
+    auto deal = [&](const std::map<std::string, std::string>& who, const std::string& title) {
+        auto r = host_->request("POST", "/api/v1/deals", "acme",
+                                {{"title", title}, {"amount", 1000}, {"currency", "EUR"}, {"pipeline_id", pipeline_id},
+                                 {"expected_close_date", "2031-03-15"}},
+                                who);
+        EXPECT_EQ(r.status, 201) << r.body;
+        return r.json();
+    };
+    const auto mine = deal(rep1, "Rep one's deal");
+    const auto theirs = deal(rep2, "Rep two's deal");
+    EXPECT_FALSE(mine.contains("lost_reason_id")) << mine.dump();  // hidden for the role
+    const std::string their_id = theirs["id"];
+    // Another rep's deal does not exist for rep one, whatever the route.
+    EXPECT_EQ(host_->request("GET", "/api/v1/deals/" + their_id, "acme", nullptr, rep1).status, 404);
+    EXPECT_EQ(host_->request("PATCH", "/api/v1/deals/" + their_id, "acme", {{"title", "Mine now"}}, rep1).status, 404);
+    EXPECT_EQ(host_->request("DELETE", "/api/v1/deals/" + their_id, "acme", nullptr, rep1).status, 404);
+    EXPECT_EQ(host_->request("GET", "/api/v1/deals/" + their_id + "/history", "acme", nullptr, rep1).status, 404);
+    auto list = host_->request("GET", "/api/v1/deals?filter[pipeline_id]=" + pipeline_id, "acme", nullptr, rep1).json();
+    ASSERT_EQ(list["data"].size(), 1u) << list.dump();
+    EXPECT_EQ(list["data"][0]["id"], mine["id"]);
+    auto board = host_->request("GET", "/api/v1/pipelines/" + pipeline_id + "/board", "acme", nullptr, rep1);
+    ASSERT_EQ(board.status, 200) << board.body;
+    EXPECT_EQ(board.body.find(their_id), std::string::npos);
+    EXPECT_NE(board.body.find(mine["id"].get<std::string>()), std::string::npos);
+    auto forecast = host_->request("GET", "/api/v1/deals/forecast?pipeline_id=" + pipeline_id + "&from=2031-03&to=2031-03",
+                                   "acme", nullptr, rep1);
+    ASSERT_EQ(forecast.status, 200) << forecast.body;
+    EXPECT_EQ(forecast.json()["totals"][0]["open_count"], 1) << forecast.body;
+    EXPECT_EQ(forecast.json()["totals"][0]["open_amount"], 1000) << forecast.body;
+    // Records cannot be given away or created for someone else; hidden fields are not writable.
+    auto give = host_->request("PATCH", "/api/v1/deals/" + mine["id"].get<std::string>(), "acme",
+                               {{"owner_id", theirs["owner_id"]}}, rep1);
+    EXPECT_EQ(give.status, 422) << give.body;
+    EXPECT_TRUE(give.json()["error"]["fields"].contains("owner_id"));
+    auto hidden = host_->request("POST", "/api/v1/deals", "acme",
+                                 {{"title", "x"}, {"currency", "EUR"}, {"lost_reason_id", nullptr}}, rep1);
+    EXPECT_EQ(hidden.status, 422) << hidden.body;
+    EXPECT_EQ(host_->request("GET", "/api/v1/deals?sort=lost_reason_id", "acme", nullptr, rep1).status, 400);
+    // The owner sees both.
+    auto all = host_->get("/api/v1/deals?filter[pipeline_id]=" + pipeline_id, "acme").json();
+    EXPECT_EQ(all["data"].size(), 2u);
+    EXPECT_EQ(host_->get("/api/v1/deals/forecast?pipeline_id=" + pipeline_id + "&from=2031-03&to=2031-03", "acme")
+                  .json()["totals"][0]["open_count"],
+              2);
 }
 
 TEST_F(AuthAccess, TheLastOwnerCannotBeDemotedOrDisabled) {

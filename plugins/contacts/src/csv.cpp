@@ -4,6 +4,7 @@
 #include <optional>
 #include <vector>
 
+#include <tessera/sdk/rest/access.hpp>
 #include <tessera/sdk/rest/custom_fields.hpp>
 #include <tessera/sdk/rest/text.hpp>
 
@@ -87,9 +88,10 @@ struct RollbackImport {};
 constexpr std::size_t kExportBatchRows = 500;
 
 void appendCsvRow(std::string& out, const ResourceSpec& spec, const std::vector<CustomFieldDef>& defs,
-                  const sdk::Json& rec) {
+                  const sdk::AccessRules& rules, const sdk::Json& rec) {
     appendCell(out, rec["id"].get<std::string>());
     for (const auto& f : spec.fields) {
+        if (rules.hidden(f.name)) continue;
         if (f.kind == FieldKind::Address) {
             const auto& addr = rec[f.name];
             for (const char* part : kAddressParts) {
@@ -119,15 +121,21 @@ sdk::Response exportCsv(const ResourceSpec& spec, const sdk::Request& req, sdk::
     if (format != "csv" && format != "json")
         throw sdk::ApiError(400, "invalid_query", "format: expected csv or json", {{"format", "expected csv or json"}});
     q.limit = kExportBatchRows;
+    // The caller's role applies to exports as to lists: own records only, hidden fields left out.
+    const auto rules = scope.access(spec.plural);
+    sdk::rest::refuseHiddenInQuery(rules, req);
+    if (auto own = sdk::rest::ownerCondition(rules, scope, "owner_id", q.where_params); !own.empty())
+        q.where = "(" + q.where + ") AND " + own;
 
     sdk::Response r;
     r.headers["Content-Type"] = format == "csv" ? "text/csv; charset=utf-8" : "application/json";
     r.headers["Content-Disposition"] = "attachment; filename=\"" + spec.plural + "." + format + "\"";
-    r.stream_body = [&spec, &scope, defs, q, csv = format == "csv"](const sdk::BodyWriter& write) mutable {
+    r.stream_body = [&spec, &scope, defs, q, rules, csv = format == "csv"](const sdk::BodyWriter& write) mutable {
         std::string out;
         if (csv) {
             std::vector<std::string> header{"id"};
             for (const auto& f : spec.fields) {
+                if (rules.hidden(f.name)) continue;
                 if (f.kind == FieldKind::Address)
                     for (const char* part : kAddressParts) header.push_back(f.name + "." + part);
                 else
@@ -152,8 +160,8 @@ sdk::Response exportCsv(const ResourceSpec& spec, const sdk::Request& req, sdk::
             const auto rows = scope.db().query(buildListSql(spec, q, true, params), params);
             const std::size_t n = std::min(rows.size(), q.limit);
             for (std::size_t i = 0; i < n; ++i) {
-                const auto rec = rowToJson(spec, rows[i]);
-                if (csv) appendCsvRow(out, spec, defs, rec);
+                const auto rec = sdk::rest::visible(rules, rowToJson(spec, rows[i]));
+                if (csv) appendCsvRow(out, spec, defs, rules, rec);
                 else out += (first ? "" : ",") + rec.dump(-1, ' ', false, sdk::Json::error_handler_t::replace);
                 first = false;
             }

@@ -1,5 +1,6 @@
 #include "resource_routes.hpp"
 
+#include <tessera/sdk/rest/access.hpp>
 #include <tessera/sdk/rest/custom_fields.hpp>
 #include <tessera/sdk/rest/etags.hpp>
 
@@ -12,27 +13,9 @@ using namespace sdk::rest;
 
 namespace {
 
-// The caller's role may limit a collection (scope.access): records owned by others are
-// invisible (404, as if absent), hidden fields are left out of every response and a
-// write naming one is refused with 422.
-void refuseHiddenFields(const sdk::AccessRules& rules, const sdk::Json& body) {
-    for (const auto& [key, value] : body.items())
-        if (rules.hidden(key))
-            throw sdk::ApiError(422, "validation_failed", "the field '" + key + "' is not writable with your role",
-                                {{key, "is hidden for your role"}});
-}
-
-sdk::Json visible(const sdk::AccessRules& rules, sdk::Json record) {
-    for (const auto& f : rules.hidden_fields) record.erase(f);
-    return record;
-}
-
 void requireVisible(const ResourceSpec& spec, const sdk::AccessRules& rules, const sdk::TenantScope& scope,
                     const sdk::Json& record) {
-    if (!rules.own_records_only) return;
-    const auto owner = record.find("owner_id");
-    if (owner == record.end() || !owner->is_string() || *owner != scope.principal().id)
-        throw sdk::ApiError(404, spec.singular + "_not_found", "no such " + spec.singular);
+    sdk::rest::requireOwned(rules, scope, record, spec.singular);
 }
 
 }  // namespace
@@ -42,20 +25,14 @@ sdk::Response listRecords(const ResourceSpec& spec, const sdk::Request& req, sdk
     const auto defs = loadDefinitions(db, spec.customFields());
     auto q = parseListQuery(spec, defs, req, db);
     const auto rules = scope.access(spec.plural);
-    if (rules.own_records_only) {
-        q.where = "(" + q.where + ") AND owner_id = ?";
-        q.where_params.emplace_back(scope.principal().id);
-    }
-    for (const auto& [key, value] : req.query)
-        for (const auto& hidden : rules.hidden_fields)
-            if (key.find("[" + hidden + "]") != std::string::npos || (key == "sort" && value.find(hidden) != std::string::npos))
-                throw sdk::ApiError(400, "invalid_query", key + ": the field '" + hidden + "' is hidden for your role",
-                                    {{key, "names a hidden field"}});
+    if (auto own = sdk::rest::ownerCondition(rules, scope, "owner_id", q.where_params); !own.empty())
+        q.where = "(" + q.where + ") AND " + own;
+    sdk::rest::refuseHiddenInQuery(rules, req);
     sdk::Params params;
     const std::string sql = buildListSql(spec, q, true, params);
     const auto rows = db.query(sql, params);
     sdk::Json data = sdk::Json::array();
-    for (std::size_t i = 0; i < rows.size() && i < q.limit; ++i) data.push_back(visible(rules, rowToJson(spec, rows[i])));
+    for (std::size_t i = 0; i < rows.size() && i < q.limit; ++i) data.push_back(sdk::rest::visible(rules, rowToJson(spec, rows[i])));
     sdk::Json next = nullptr;
     if (rows.size() > q.limit) next = cursorAfter(q, rows[q.limit - 1]);
     return sdk::Response::json({{"data", std::move(data)}, {"next_cursor", std::move(next)}});
@@ -72,13 +49,7 @@ sdk::Response createRecordRoute(const ResourceSpec& spec, const sdk::Request& re
     }
     sdk::Json body = sdk::parseJsonObject(req);
     const auto rules = scope.access(spec.plural);
-    refuseHiddenFields(rules, body);
-    if (rules.own_records_only) {
-        if (body.contains("owner_id") && body["owner_id"] != scope.principal().id)
-            throw sdk::ApiError(422, "validation_failed", "your role can only create records it owns",
-                                {{"owner_id", "must be your own id"}});
-        body["owner_id"] = scope.principal().id;
-    }
+    sdk::rest::checkWrite(rules, scope, body, true);
     auto& db = scope.db();
     const auto defs = loadDefinitions(db, spec.customFields());
     // No explicit transaction: the INSERT is atomic on its own, the UNIQUE index settles
@@ -86,14 +57,14 @@ sdk::Response createRecordRoute(const ResourceSpec& spec, const sdk::Request& re
     // contention instead of waiting.
     try {
         auto created = createRecord(spec, scope, body, defs);
-        auto r = itemResponse(visible(rules, created), 201);
+        auto r = itemResponse(sdk::rest::visible(rules, created), 201);
         r.headers["Location"] = "/api/v1/" + spec.plural + "/" + created["id"].get<std::string>();
         return r;
     } catch (const DuplicateEmail& dup) {
         if (!upsert) return dup.toResponse();
         const auto current = requireRecord(db, spec, dup.existingId());
         requireVisible(spec, rules, scope, current);
-        return itemResponse(visible(rules, updateRecord(spec, scope, current, body, defs)), 200);
+        return itemResponse(sdk::rest::visible(rules, updateRecord(spec, scope, current, body, defs)), 200);
     }
 }
 
@@ -101,7 +72,7 @@ sdk::Response getRecordRoute(const ResourceSpec& spec, const sdk::Request& req, 
     auto record = requireRecord(scope.db(), spec, req.param("id"));
     const auto rules = scope.access(spec.plural);
     requireVisible(spec, rules, scope, record);
-    auto r = itemResponse(visible(rules, record));
+    auto r = itemResponse(sdk::rest::visible(rules, record));
     if (auto inm = req.header("If-None-Match"); inm && *inm == etagOf(record)) {
         r.status = 304;
         r.body.clear();
@@ -110,11 +81,9 @@ sdk::Response getRecordRoute(const ResourceSpec& spec, const sdk::Request& req, 
 }
 
 sdk::Response patchRecordRoute(const ResourceSpec& spec, const sdk::Request& req, sdk::TenantScope& scope) {
-    const sdk::Json body = sdk::parseJsonObject(req);
+    sdk::Json body = sdk::parseJsonObject(req);
     const auto rules = scope.access(spec.plural);
-    refuseHiddenFields(rules, body);
-    if (rules.own_records_only && body.contains("owner_id") && body["owner_id"] != scope.principal().id)
-        throw sdk::ApiError(422, "validation_failed", "your role cannot give records away", {{"owner_id", "must be your own id"}});
+    sdk::rest::checkWrite(rules, scope, body, false);
     auto& db = scope.db();
     // Optimistic: the UPDATE only applies to the version read here (412 otherwise).
     try {
@@ -122,7 +91,7 @@ sdk::Response patchRecordRoute(const ResourceSpec& spec, const sdk::Request& req
         requireVisible(spec, rules, scope, current);
         checkIfMatch(req, current);
         const auto defs = loadDefinitions(db, spec.customFields());
-        return itemResponse(visible(rules, updateRecord(spec, scope, current, body, defs)));
+        return itemResponse(sdk::rest::visible(rules, updateRecord(spec, scope, current, body, defs)));
     } catch (const DuplicateEmail& dup) {
         return dup.toResponse();
     }

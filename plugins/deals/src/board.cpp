@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include <tessera/sdk/rest/access.hpp>
 #include <tessera/sdk/rest/errors.hpp>
 #include <tessera/sdk/rest/list_query.hpp>
 
@@ -33,6 +34,9 @@ sdk::Response pipelineBoard(const sdk::Request& req, sdk::TenantScope& scope) {
         where += " AND d.owner_id = ?";
         filter.emplace_back(*owner);
     }
+    // A role limited to its own deals sees a board of its own deals, totals included.
+    const auto rules = scope.access("deals");
+    if (auto own = ownerCondition(rules, scope, "d.owner_id", filter); !own.empty()) where += " AND " + own;
     const auto only_stage = req.queryParam("stage_id");
     std::optional<std::pair<std::int64_t, std::string>> after;
     if (auto c = req.queryParam("cursor")) {
@@ -70,7 +74,7 @@ sdk::Response pipelineBoard(const sdk::Request& req, sdk::TenantScope& scope) {
         params.push_back(static_cast<long long>(limit + 1));
         const auto rows = db.query(sql, params);
         sdk::Json cards = sdk::Json::array();
-        for (std::size_t i = 0; i < rows.size() && i < limit; ++i) cards.push_back(dealFromRow(rows[i]));
+        for (std::size_t i = 0; i < rows.size() && i < limit; ++i) cards.push_back(visible(rules, dealFromRow(rows[i])));
         sdk::Json next = nullptr;
         if (rows.size() > limit)
             next = encodeCursor({{"st", stage_id}, {"p", rows[limit - 1]["position"].asInt()}, {"id", rows[limit - 1]["id"].asText()}});

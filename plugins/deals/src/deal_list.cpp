@@ -1,5 +1,6 @@
 #include "deal_list.hpp"
 
+#include <tessera/sdk/rest/access.hpp>
 #include <tessera/sdk/rest/list_query.hpp>
 #include <tessera/sdk/rest/text.hpp>
 
@@ -46,10 +47,15 @@ ListSpec dealListSpec(sdk::Database& db) {
 
 sdk::Response listDeals(const sdk::Request& req, sdk::TenantScope& scope) {
     auto& db = scope.db();
-    const auto query = parseListQuery(dealListSpec(db), req, db.engine());
+    auto query = parseListQuery(dealListSpec(db), req, db.engine());
+    const auto rules = scope.access("deals");
+    refuseHiddenInQuery(rules, req);
+    if (auto own = ownerCondition(rules, scope, "d.owner_id", query.where_params); !own.empty())
+        query.where = "(" + query.where + ") AND " + own;
     sdk::Params params;
     const std::string sql = query.sql(dealColumns(), kDealFrom, true, params);
-    return sdk::Response::json(query.page(db.query(sql, params), dealFromRow));
+    return sdk::Response::json(
+        query.page(db.query(sql, params), [&](const sdk::Row& r) { return visible(rules, dealFromRow(r)); }));
 }
 
 }  // namespace tessera::plugins::deals

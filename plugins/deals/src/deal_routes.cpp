@@ -1,5 +1,6 @@
 #include "deal_routes.hpp"
 
+#include <tessera/sdk/rest/access.hpp>
 #include <tessera/sdk/rest/errors.hpp>
 #include <tessera/sdk/rest/etags.hpp>
 #include <tessera/sdk/rest/list_query.hpp>
@@ -10,32 +11,48 @@ namespace tessera::plugins::deals {
 
 using namespace sdk::rest;
 
+namespace {
+
+// The caller's role may limit deals to its own and hide fields (docs/security.md).
+sdk::Json requireVisibleDeal(const sdk::AccessRules& rules, sdk::TenantScope& scope, const std::string& id) {
+    auto deal = requireDeal(scope.db(), id);
+    requireOwned(rules, scope, deal, "deal");
+    return deal;
+}
+
+}  // namespace
+
 sdk::Response createDealRoute(const sdk::Request& req, sdk::TenantScope& scope) {
     allowOnlyParams(req, {});
-    const sdk::Json body = sdk::parseJsonObject(req);
+    sdk::Json body = sdk::parseJsonObject(req);
+    const auto rules = scope.access("deals");
+    checkWrite(rules, scope, body, true);
     const auto created = createDeal(scope, body);
-    auto r = itemResponse(created, 201);
+    auto r = itemResponse(visible(rules, created), 201);
     r.headers["Location"] = "/api/v1/deals/" + created["id"].get<std::string>();
     return r;
 }
 
 sdk::Response getDealRoute(const sdk::Request& req, sdk::TenantScope& scope) {
     allowOnlyParams(req, {});
-    return getResponse(req, requireDeal(scope.db(), req.param("id")));
+    const auto rules = scope.access("deals");
+    return getResponse(req, visible(rules, requireVisibleDeal(rules, scope, req.param("id"))));
 }
 
 sdk::Response patchDealRoute(const sdk::Request& req, sdk::TenantScope& scope) {
     allowOnlyParams(req, {});
-    const sdk::Json body = sdk::parseJsonObject(req);
-    const auto current = requireDeal(scope.db(), req.param("id"));
+    sdk::Json body = sdk::parseJsonObject(req);
+    const auto rules = scope.access("deals");
+    checkWrite(rules, scope, body, false);
+    const auto current = requireVisibleDeal(rules, scope, req.param("id"));
     checkIfMatch(req, current);
     // The UPDATE applies only to the version read here, so a concurrent writer gets 412.
-    return itemResponse(updateDeal(scope, current, body));
+    return itemResponse(visible(rules, updateDeal(scope, current, body)));
 }
 
 sdk::Response deleteDealRoute(const sdk::Request& req, sdk::TenantScope& scope) {
     allowOnlyParams(req, {});
-    const auto current = requireDeal(scope.db(), req.param("id"));
+    const auto current = requireVisibleDeal(scope.access("deals"), scope, req.param("id"));
     checkIfMatch(req, current);
     deleteDeal(scope, current);
     return sdk::Response::empty();
@@ -44,7 +61,7 @@ sdk::Response deleteDealRoute(const sdk::Request& req, sdk::TenantScope& scope) 
 sdk::Response dealHistoryRoute(const sdk::Request& req, sdk::TenantScope& scope) {
     allowOnlyParams(req, {"limit", "cursor"});
     auto& db = scope.db();
-    const auto deal = requireDeal(db, req.param("id"));
+    const auto deal = requireVisibleDeal(scope.access("deals"), scope, req.param("id"));
     std::size_t limit = kDefaultLimit;
     if (auto l = req.queryParam("limit")) limit = parseLimit(*l);
     std::string sql =

@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include <tessera/sdk/rest/access.hpp>
 #include <tessera/sdk/rest/dates.hpp>
 #include <tessera/sdk/rest/errors.hpp>
 
@@ -90,6 +91,8 @@ sdk::Response dealForecast(const sdk::Request& req, sdk::TenantScope& scope) {
         scope_params.emplace_back(*o);
         owner_filter = *o;
     }
+    if (auto own = ownerCondition(scope.access("deals"), scope, "d.owner_id", scope_params); !own.empty())
+        scope_where += " AND " + own;
     auto with = [&](sdk::Params head) {
         head.insert(head.end(), scope_params.begin(), scope_params.end());
         return head;
