@@ -116,6 +116,20 @@ if "seed_single" in facts:
     p(f"- Seeding {s['contacts']:,} contacts (+{s['companies']} companies) through the CSV import route: "
       f"{s['seconds']} s.")
 
+if "seed_deals" in facts:
+    s = facts["seed_deals"]
+    p("")
+    p(f"### Deals: board and forecast over {s['deals']:,} deals (one tenant, one pipeline of five stages)")
+    p("")
+    p("| endpoint | req/s | p50 ms | p99 ms | non-2xx | server CPU µs/req |")
+    p("|---|---:|---:|---:|---:|---:|")
+    for label, key in [("board (5 stages, 20 cards each, counts and sums)", "board"),
+                       ("forecast (12 months, weighted, won/lost, conversion, cycle time)", "forecast")]:
+        c, r = cells("tessera", key)
+        p(f"| {label} | " + " | ".join(c) + f" | {fmt_cpu(cpu_per_req(r))} |")
+    p("")
+    p(f"- Seeding {s['deals']:,} deals one POST (and PATCH for won/lost) at a time: {s['seconds']} s.")
+
 if "stall_idle" in facts:
     p("")
     p("### Listener under database-heavy work (one tenant, 10,000 contacts)")

@@ -121,6 +121,32 @@ def cmd_contacts(a):
     print(json.dumps({"contacts": a.count, "companies": a.companies, "seconds": round(seeded, 2)}))
 
 
+def cmd_deals(a):
+    """A pipeline of five stages and `count` deals spread over stages, statuses, owners-free
+    amounts in two currencies and close dates over twelve months, through the REST API."""
+    rng = random.Random(7)
+    client = Client(a.port, a.tenant, a.token)
+    started = time.monotonic()
+    stages = [("Lead", 10), ("Qualified", 25), ("Proposal", 50), ("Negotiation", 75), ("Commit", 90)]
+    pipeline = client.call("POST", "/api/v1/pipelines", json.dumps(
+        {"name": "Bench pipeline", "stages": [{"name": n, "probability": p} for n, p in stages]}))
+    stage_ids = [s["id"] for s in pipeline["stages"]]
+    reason = client.call("POST", "/api/v1/lost-reasons", json.dumps({"name": "Price"}))["id"]
+    year = time.gmtime().tm_year + 1
+    for i in range(a.count):
+        deal = client.call("POST", "/api/v1/deals", json.dumps({
+            "title": f"Deal {i}", "pipeline_id": pipeline["id"], "stage_id": rng.choice(stage_ids),
+            "amount": rng.randrange(10_000, 5_000_000), "currency": rng.choice(["EUR", "BRL"]),
+            "expected_close_date": f"{year}-{rng.randrange(1, 13):02d}-{rng.randrange(1, 29):02d}"}))
+        roll = rng.random()
+        if roll < 0.15:
+            client.call("PATCH", f"/api/v1/deals/{deal['id']}", json.dumps({"status": "won"}))
+        elif roll < 0.25:
+            client.call("PATCH", f"/api/v1/deals/{deal['id']}", json.dumps({"status": "lost", "lost_reason_id": reason}))
+    print(json.dumps({"deals": a.count, "pipeline_id": pipeline["id"], "year": year,
+                      "seconds": round(time.monotonic() - started, 2)}))
+
+
 def read_tenants(path):
     out = []
     with open(path) as f:
@@ -206,6 +232,11 @@ def main():
     c.add_argument("--companies", type=int, default=0)
     c.add_argument("--batch", type=int, default=1000)
     c.add_argument("--ids-out", required=True)
+    d = sub.add_parser("deals")
+    d.add_argument("--port", type=int, required=True)
+    d.add_argument("--tenant", required=True)
+    d.add_argument("--token")
+    d.add_argument("--count", type=int, required=True)
     s = sub.add_parser("spread")
     s.add_argument("--port", type=int, required=True)
     s.add_argument("--tenants-file", required=True)
@@ -213,7 +244,7 @@ def main():
     s.add_argument("--parallel", type=int, default=4)
     a = p.parse_args()
     try:
-        {"tenants": cmd_tenants, "contacts": cmd_contacts, "spread": cmd_spread}[a.cmd](a)
+        {"tenants": cmd_tenants, "contacts": cmd_contacts, "deals": cmd_deals, "spread": cmd_spread}[a.cmd](a)
     except RuntimeError as e:
         print(f"seed.py: {e}", file=sys.stderr)
         sys.exit(1)

@@ -179,7 +179,7 @@ void WorkflowEngine::onEvent(const std::shared_ptr<const TenantRecord>& tenant, 
             req->request_id = event.request_id;
             if (depth > settings_.max_depth) {
                 RunRecord run;
-                run.id = newWorkflowId("run_");
+                run.id = newSortableId("run_");
                 run.workflow_id = wf.id;
                 run.version = wf.version;
                 run.trigger = event.name;
@@ -265,7 +265,7 @@ RunResult WorkflowEngine::execute(const RunRequest& req) {
     RunResult result;
     const auto& wf = req.workflow;
     RunRecord& run = result.run;
-    run.id = newWorkflowId("run_");
+    run.id = newSortableId("run_");
     run.workflow_id = wf.id;
     run.version = wf.version;
     run.trigger = req.trigger;

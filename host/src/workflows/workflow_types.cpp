@@ -1,6 +1,9 @@
 #include "workflows/workflow_types.hpp"
 
+#include <algorithm>
+#include <atomic>
 #include <cctype>
+#include <chrono>
 #include <cstdio>
 #include <ctime>
 #include <random>
@@ -45,6 +48,23 @@ std::string newWorkflowId(const char* prefix) {
         if (i < 12) v >>= 5;
         else w >>= 5;
     }
+    return id;
+}
+
+std::string newSortableId(const char* prefix) {
+    static std::atomic<std::uint64_t> last{0};
+    const auto now = static_cast<std::uint64_t>(
+        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+    std::uint64_t t = last.load();
+    while (!last.compare_exchange_weak(t, std::max(now, t + 1))) {
+    }
+    t = std::max(now, t + 1);
+    static const char* alphabet = "0123456789abcdefghjkmnpqrstvwxyz";  // ASCII order = digit order
+    std::string id = prefix;
+    for (int i = 10; i >= 0; --i) id += alphabet[(t >> (5 * i)) & 31];
+    thread_local std::mt19937_64 rng{std::random_device{}()};
+    auto r = rng();
+    for (int i = 0; i < 9; ++i, r >>= 5) id += alphabet[r & 31];
     return id;
 }
 

@@ -47,15 +47,17 @@ sdk::Response pipelineBoard(const sdk::Request& req, sdk::TenantScope& scope) {
         after.emplace((*j)["p"].get<std::int64_t>(), (*j)["id"].get<std::string>());
     }
 
-    // Count and sum per stage and currency in one pass over the board index.
+    // Count and sum per stage and currency in the database, from the covering
+    // (pipeline_id, status, stage_id, currency, amount) index: no row leaves the engine.
     std::map<std::string, std::int64_t> counts;
     std::map<std::string, std::map<std::string, std::int64_t>> sums;
-    db.stream("SELECT d.stage_id, d.currency, d.amount FROM deals_deals d" + where, filter, [&](const sdk::Row& r) {
+    for (const auto& r : db.query("SELECT d.stage_id, d.currency, COUNT(*) AS n, CAST(SUM(d.amount) AS BIGINT) AS total FROM deals_deals d" +
+                                      where + " GROUP BY d.stage_id, d.currency",
+                                  filter)) {
         const std::string stage = r["stage_id"].asText();
-        ++counts[stage];
-        sums[stage][r["currency"].asText()] += r["amount"].asInt();
-        return true;
-    });
+        counts[stage] += r["n"].asInt();
+        sums[stage][r["currency"].asText()] += r["total"].asInt();
+    }
 
     sdk::Json stages = sdk::Json::array();
     bool stage_found = false;
