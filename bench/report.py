@@ -130,6 +130,23 @@ if "seed_deals" in facts:
     p("")
     p(f"- Seeding {s['deals']:,} deals one POST (and PATCH for won/lost) at a time: {s['seconds']} s.")
 
+if runs.get(("tessera", "post_with_hooks")):
+    p("")
+    p("### Workflow trigger overhead: POST /api/v1/contacts")
+    p("")
+    p("| run | req/s | p50 ms | p99 ms | non-2xx | server CPU µs/req |")
+    p("|---|---:|---:|---:|---:|---:|")
+    for label, key in [("no workflows", "post_no_hooks"), ("one before hook", "post_before_hook"),
+                       ("one before hook + one after hook", "post_with_hooks")]:
+        c, r = cells("tessera", key)
+        p(f"| {label} | " + " | ".join(c) + f" | {fmt_cpu(cpu_per_req(r))} |")
+    a, b, c = (cpu_per_req(runs.get(("tessera", k))) for k in ("post_no_hooks", "post_before_hook", "post_with_hooks"))
+    if a and b and c:
+        p("")
+        p(f"- Added server CPU per write: before hook **{b - a:,.0f} µs** (target < 50 µs), after hook a further "
+          f"**{c - b:,.0f} µs** (it runs on the workflow pool after commit, not in the request). Both include "
+          f"writing the run to the run log.")
+
 if "stall_idle" in facts:
     p("")
     p("### Listener under database-heavy work (one tenant, 10,000 contacts)")

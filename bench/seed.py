@@ -147,6 +147,20 @@ def cmd_deals(a):
                       "seconds": round(time.monotonic() - started, 2)}))
 
 
+def cmd_hooks(a):
+    """A before or an after hook on contact creation, for the trigger-overhead runs."""
+    client = Client(a.port, a.tenant, a.token)
+    if a.kind == "before":
+        client.call("POST", "/api/v1/workflows", json.dumps({
+            "name": "bench-before", "trigger": "before:contact.create",
+            "source": "local r = event.record\nif r.name then r.name = r.name:gsub('^%s+', '') end"}))
+    else:
+        client.call("POST", "/api/v1/workflows", json.dumps({
+            "name": "bench-after", "trigger": "contact.created",
+            "source": "crm.log('info', 'created ' .. event.record.id)"}))
+    print(json.dumps({"workflow": a.kind}))
+
+
 def read_tenants(path):
     out = []
     with open(path) as f:
@@ -237,6 +251,11 @@ def main():
     d.add_argument("--tenant", required=True)
     d.add_argument("--token")
     d.add_argument("--count", type=int, required=True)
+    h = sub.add_parser("hooks")
+    h.add_argument("--port", type=int, required=True)
+    h.add_argument("--tenant", required=True)
+    h.add_argument("--token")
+    h.add_argument("--kind", choices=["before", "after"], required=True)
     s = sub.add_parser("spread")
     s.add_argument("--port", type=int, required=True)
     s.add_argument("--tenants-file", required=True)
@@ -244,7 +263,7 @@ def main():
     s.add_argument("--parallel", type=int, default=4)
     a = p.parse_args()
     try:
-        {"tenants": cmd_tenants, "contacts": cmd_contacts, "deals": cmd_deals, "spread": cmd_spread}[a.cmd](a)
+        {"tenants": cmd_tenants, "contacts": cmd_contacts, "deals": cmd_deals, "hooks": cmd_hooks, "spread": cmd_spread}[a.cmd](a)
     except RuntimeError as e:
         print(f"seed.py: {e}", file=sys.stderr)
         sys.exit(1)
