@@ -1,6 +1,8 @@
 // GET /api/v1/audit: the tenant's audit log, newest first, filtered and paginated.
 #include <regex>
 
+#include <tessera/sdk/rest/errors.hpp>
+
 #include "auth/audit_log.hpp"
 #include "auth/auth_routes.hpp"
 #include "auth/route_support.hpp"
@@ -8,9 +10,7 @@
 namespace tessera::host::auth::routes {
 namespace {
 
-[[noreturn]] void badQuery(const std::string& field, const std::string& problem) {
-    throw sdk::ApiError(400, "invalid_query", field + " " + problem, {{field, problem}});
-}
+using sdk::rest::badQuery;
 
 std::string timestampParam(const Request& req, const std::string& name) {
     static const std::regex iso(R"(^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?Z?)?$)");

@@ -3,6 +3,9 @@
 #include <regex>
 #include <stdexcept>
 
+#include <tessera/sdk/rest/errors.hpp>
+#include <tessera/sdk/rest/list_query.hpp>
+
 #include "core/clock.hpp"
 #include "mail/mail_message.hpp"
 
@@ -67,8 +70,7 @@ void MailModule::declare(sdk::Registrar& r) {
                  std::vector<std::string> where;
                  if (auto s = req.queryParam("status")) {
                      if (*s != "pending" && *s != "sending" && *s != "sent" && *s != "failed")
-                         throw ApiError(400, "invalid_parameter", "status must be pending, sending, sent or failed",
-                                        {{"status", "must be pending, sending, sent or failed"}});
+                         sdk::rest::badQuery("status", "must be pending, sending, sent or failed");
                      where.push_back("status = ?");
                      params.push_back(*s);
                  }
@@ -76,24 +78,14 @@ void MailModule::declare(sdk::Registrar& r) {
                  if (auto c = req.queryParam("cursor")) {
                      const auto bar = c->find('|');
                      if (bar == std::string::npos || !parseIsoTime(c->substr(0, bar)))
-                         throw ApiError(400, "invalid_cursor", "cursor is not one this API returned", {{"cursor", "invalid"}});
+                         sdk::rest::badQuery("cursor", "is not a cursor this API returned");
                      where.push_back("(created_at < ? OR (created_at = ? AND id < ?))");
                      params.push_back(c->substr(0, bar));
                      params.push_back(c->substr(0, bar));
                      params.push_back(c->substr(bar + 1));
                  }
-                 std::int64_t limit = 50;
-                 if (auto l = req.queryParam("limit")) {
-                     try {
-                         std::size_t used = 0;
-                         limit = std::stoll(*l, &used);
-                         if (used != l->size()) throw std::invalid_argument(*l);
-                     } catch (const std::exception&) {
-                         limit = 0;
-                     }
-                     if (limit < 1 || limit > 200)
-                         throw ApiError(400, "invalid_parameter", "limit must be 1-200", {{"limit", "must be 1-200"}});
-                 }
+                 std::int64_t limit = sdk::rest::kDefaultLimit;
+                 if (auto l = req.queryParam("limit")) limit = static_cast<std::int64_t>(sdk::rest::parseLimit(*l));
                  for (std::size_t i = 0; i < where.size(); ++i) sql += (i ? " AND " : " WHERE ") + where[i];
                  sql += " ORDER BY created_at DESC, id DESC LIMIT " + std::to_string(limit + 1);
                  auto rows = scope.db().query(sql, params);
