@@ -80,7 +80,8 @@ void sendAndClose(Http::ResponseWriter& writer, const HttpResponse& r, const std
         [weak](ssize_t) {
             if (auto p = weak.lock()) ::shutdown(p->fd(), SHUT_RDWR);
         },
-        Async::NoExcept);
+        // A client already gone is no reason to stop the process.
+        Async::IgnoreException);
 }
 
 // The socket behind a descriptor (its inode number, unique among open sockets), so that
@@ -288,15 +289,23 @@ public:
             } catch (...) {
                 response = jsonError(500, "internal_error", "internal error");
             }
+            // The request stays in flight until its response is on the wire: a drain
+            // that ended when the handler returned would shut the transport down while
+            // Pistache still held the unwritten response (seen under load at SIGTERM).
+            bool written_later = false;
             try {
-                if (response.stream_body)
+                if (response.stream_body) {
                     sendStreamed(held->getPeer(), socket, http11, response);
-                else
-                    send(*held, response);
+                } else {
+                    send(*held, response)
+                        .then([shared, held](ssize_t) { shared->finished(); },
+                              [shared, held](std::exception_ptr) { shared->finished(); });
+                    written_later = true;
+                }
             } catch (const std::exception& e) {
                 spdlog::debug("could not send response: {}", e.what());
             }
-            shared->finished();
+            if (!written_later) shared->finished();
         });
     }
 
