@@ -1,5 +1,7 @@
 // Identity on every route: 401 without one, tenant-bound tokens, scopes, revocation,
 // expiry, roles, and the audit trail of each.
+#include <regex>
+
 #include "auth_fixture.hpp"
 
 namespace tessera::test {

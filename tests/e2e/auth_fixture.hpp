@@ -1,35 +1,26 @@
 #pragma once
-// One real host per auth test suite, with tenants "acme" and "beta" (each with an Owner
-// made by `tenant create --admin-email`), and helpers for users, tokens and sessions.
+// One real host per auth test suite (HostSuite), with tenants "acme" and "beta" and cheap
+// password hashing, and helpers for users, tokens and sessions.
 
 #include <gtest/gtest.h>
 
-#include <chrono>
-#include <memory>
-#include <regex>
+#include <map>
 #include <string>
-#include <thread>
 
-#include "test_host.hpp"
+#include "host_suite.hpp"
 
 namespace tessera::test {
 
-class AuthTest : public ::testing::Test {
+class AuthTest : public HostSuite {
 protected:
     static void SetUpTestSuite() {
-        host_ = std::make_unique<TestHost>();
-        // Cheap Argon2 in tests: the cost is configuration, the algorithm is the same.
-        host_->setEnv("TESSERA_AUTH_ARGON2_MEMORY_KIB", "1024");
-        host_->setEnv("TESSERA_AUTH_ARGON2_TIME_COST", "1");
-        // Quota tests delete and re-create records: measure usage on every write.
-        host_->setEnv("TESSERA_AUTH_USAGE_CACHE_MS", "0");
-        host_->createTenant("acme");
-        host_->createTenant("beta");
-        ASSERT_TRUE(host_->start()) << host_->log();
-    }
-    static void TearDownTestSuite() {
-        if (host_) host_->stop();
-        host_.reset();
+        startHost({"acme", "beta"}, [](TestHost& host) {
+            // Cheap Argon2 in tests: the cost is configuration, the algorithm is the same.
+            host.setEnv("TESSERA_AUTH_ARGON2_MEMORY_KIB", "1024");
+            host.setEnv("TESSERA_AUTH_ARGON2_TIME_COST", "1");
+            // Quota tests delete and re-create records: measure usage on every write.
+            host.setEnv("TESSERA_AUTH_USAGE_CACHE_MS", "0");
+        });
     }
 
     static std::map<std::string, std::string> bearer(const std::string& token) {
@@ -70,18 +61,6 @@ protected:
         EXPECT_EQ(r.status, 200) << r.body;
         return r.json()["data"];
     }
-    // Waits until `fn()` is true (for effects with a short delay, like cache expiry).
-    template <class F>
-    static bool eventually(F fn, std::chrono::milliseconds within = std::chrono::seconds(5)) {
-        const auto deadline = std::chrono::steady_clock::now() + within;
-        while (std::chrono::steady_clock::now() < deadline) {
-            if (fn()) return true;
-            std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        }
-        return fn();
-    }
-
-    static inline std::unique_ptr<TestHost> host_;
 };
 
 }  // namespace tessera::test

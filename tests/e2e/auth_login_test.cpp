@@ -1,27 +1,16 @@
 // Sign-in: sessions with CSRF, throttling, password reset through the outbox, TOTP.
-#include <liboath/oath.h>
 
 #include <ctime>
 #include <cstdlib>
+#include <regex>
 
 #include "auth_fixture.hpp"
+#include "totp_code.hpp"
 
 namespace tessera::test {
 namespace {
 
 constexpr const char* kPassword = "correct horse battery staple";
-
-// What an authenticator app shows now for a base32 secret (liboath, like the host).
-std::string totpNow(const std::string& secret, std::time_t when = std::time(nullptr)) {
-    oath_init();
-    char* raw = nullptr;
-    size_t len = 0;
-    EXPECT_EQ(oath_base32_decode(secret.data(), secret.size(), &raw, &len), OATH_OK);
-    char out[7] = {};
-    oath_totp_generate(raw, len, when, 30, 0, 6, out);
-    std::free(raw);
-    return out;
-}
 
 class AuthLogin : public AuthTest {};
 

@@ -1,4 +1,6 @@
 // Hostile input on every auth route parameter, per-tenant rate limits and plan quotas.
+#include <regex>
+
 #include "auth_fixture.hpp"
 
 namespace tessera::test {
@@ -24,20 +26,6 @@ const std::vector<std::string>& hostileStrings() {
         "\xff\xfe invalid utf-8",
     };
     return values;
-}
-
-std::string pct(const std::string& s) {
-    static const char* hex = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : s) {
-        if (std::isalnum(c) || c == '-' || c == '_' || c == '.') out += static_cast<char>(c);
-        else {
-            out += '%';
-            out += hex[c >> 4];
-            out += hex[c & 15];
-        }
-    }
-    return out;
 }
 
 // A clean refusal: a 4xx with the uniform JSON error body.
@@ -86,7 +74,7 @@ TEST_F(AuthSecurity, InjectionAndTraversalStringsInEveryAuthParameterFailCleanly
                                "password change");
         }
         // Path and query parameters.
-        const std::string p = pct(evil);
+        const std::string p = enc(evil);
         expectCleanRefusal(send("DELETE", "/api/v1/tokens/" + p, nullptr, {}), "token id");
         expectCleanRefusal(send("PUT", "/api/v1/roles/" + p, Json{{"name", "x"}}, {}), "role id");
         expectCleanRefusal(send("DELETE", "/api/v1/roles/" + p, nullptr, {}), "role id delete");

@@ -1,6 +1,8 @@
 // Outgoing e-mail end to end: auth and workflows queue into one outbox; the host's
 // sender delivers over real SMTP with the tenant's sender and templates, retries
 // temporary refusals, records permanent ones, and an admin can see and retry them.
+#include <regex>
+
 #include "workflows_fixture.hpp"
 
 namespace tessera::test {

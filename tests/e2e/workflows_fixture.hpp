@@ -4,45 +4,39 @@
 // that drive the workflow API.
 #include <gtest/gtest.h>
 
-#include <chrono>
-#include <functional>
-#include <regex>
-#include <thread>
+#include <memory>
+#include <string>
 
+#include "host_suite.hpp"
 #include "smtp_sink.hpp"
-#include "test_host.hpp"
 
 namespace tessera::test {
 
-class WorkflowsTest : public ::testing::Test {
+class WorkflowsTest : public HostSuite {
 protected:
     static void SetUpTestSuite() {
-        smtp_ = new SmtpSink();
-        host_ = new TestHost();
-        host_->setEnv("TESSERA_MAIL_SMTP_URL", smtp_->url());
-        host_->setEnv("TESSERA_MAIL_FROM", "Tessera Cloud <no-reply@tessera.test>");
-        host_->setEnv("TESSERA_MAIL_TICK_MS", "100");
-        host_->setEnv("TESSERA_MAIL_BACKOFF_MS", "200");
-        host_->setEnv("TESSERA_MAIL_MAX_ATTEMPTS", "3");
-        host_->setEnv("TESSERA_WORKFLOWS_TICK_MS", "100");
-        host_->setEnv("TESSERA_WORKFLOWS_INSTRUCTIONS", "2000000");
-        host_->setEnv("TESSERA_WORKFLOWS_MEMORY_MB", "16");
-        host_->setEnv("TESSERA_WORKFLOWS_WALL_MS", "1500");
-        host_->setEnv("TESSERA_WORKFLOWS_HTTP_MAX_ATTEMPTS", "3");
-        host_->setEnv("TESSERA_WORKFLOWS_HTTP_BACKOFF_MS", "100");
-        host_->setEnv("TESSERA_WORKFLOWS_HTTP_TIMEOUT_MS", "2000");
-        host_->setEnv("TESSERA_WORKFLOWS_LATE_AFTER_S", "1");
-        // The webhook tests talk to servers on 127.0.0.1; only the operator can allow that.
-        host_->setEnv("TESSERA_WORKFLOWS_ALLOW_PRIVATE_NETWORK", "true");
-        host_->createTenant("acme");
-        host_->createTenant("beta");
-        ASSERT_TRUE(host_->start()) << host_->log();
+        smtp_ = std::make_unique<SmtpSink>();
+        startHost({"acme", "beta"}, [](TestHost& host) {
+            host.setEnv("TESSERA_MAIL_SMTP_URL", smtp_->url());
+            host.setEnv("TESSERA_MAIL_FROM", "Tessera Cloud <no-reply@tessera.test>");
+            host.setEnv("TESSERA_MAIL_TICK_MS", "100");
+            host.setEnv("TESSERA_MAIL_BACKOFF_MS", "200");
+            host.setEnv("TESSERA_MAIL_MAX_ATTEMPTS", "3");
+            host.setEnv("TESSERA_WORKFLOWS_TICK_MS", "100");
+            host.setEnv("TESSERA_WORKFLOWS_INSTRUCTIONS", "2000000");
+            host.setEnv("TESSERA_WORKFLOWS_MEMORY_MB", "16");
+            host.setEnv("TESSERA_WORKFLOWS_WALL_MS", "1500");
+            host.setEnv("TESSERA_WORKFLOWS_HTTP_MAX_ATTEMPTS", "3");
+            host.setEnv("TESSERA_WORKFLOWS_HTTP_BACKOFF_MS", "100");
+            host.setEnv("TESSERA_WORKFLOWS_HTTP_TIMEOUT_MS", "2000");
+            host.setEnv("TESSERA_WORKFLOWS_LATE_AFTER_S", "1");
+            // The webhook tests talk to servers on 127.0.0.1; only the operator can allow that.
+            host.setEnv("TESSERA_WORKFLOWS_ALLOW_PRIVATE_NETWORK", "true");
+        });
     }
     static void TearDownTestSuite() {
-        delete host_;
-        host_ = nullptr;
-        delete smtp_;
-        smtp_ = nullptr;
+        HostSuite::TearDownTestSuite();  // the host first: it may still be talking to the sink
+        smtp_.reset();
     }
 
     // Creates a workflow and returns its JSON; fails the test unless 201.
@@ -77,15 +71,6 @@ protected:
         EXPECT_EQ(r.status, 200) << r.body;
         return r.json()["data"];
     }
-    // Polls `check` every 100 ms until it is true or `seconds` pass.
-    static bool eventually(const std::function<bool()>& check, double seconds = 10) {
-        const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(static_cast<int>(seconds * 1000));
-        while (std::chrono::steady_clock::now() < until) {
-            if (check()) return true;
-            std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        }
-        return check();
-    }
     static bool logsContain(const Json& run, const std::string& text) {
         for (const auto& line : run["logs"])
             if (line["message"].get<std::string>().find(text) != std::string::npos) return true;
@@ -97,8 +82,7 @@ protected:
         return r.json().value("id", "");
     }
 
-    static inline TestHost* host_ = nullptr;
-    static inline SmtpSink* smtp_ = nullptr;
+    static inline std::unique_ptr<SmtpSink> smtp_;
 };
 
 }  // namespace tessera::test

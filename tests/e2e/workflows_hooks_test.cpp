@@ -207,6 +207,37 @@ TEST_F(WorkflowHooks, InvalidWorkflowsAreRefusedNamingTheField) {
     EXPECT_EQ(host_->get("/api/v1/workflow-runs?status=weird", "acme").status, 400);
 }
 
+// Runs reach the run log in batches (workflows/run_log.cpp): none may be missing when the
+// log is read right after the writes, when more runs wait than one batch holds, or after
+// a graceful restart.
+TEST_F(WorkflowHooks, EveryBeforeHookRunIsInTheRunLogRightAwayAndAfterARestart) {
+    auto wf = createWorkflow("acme", "counted", "before:contact.create", "crm.log('info', 'saw ' .. event.record.name)");
+    const std::string q = "?workflow_id=" + wf["id"].get<std::string>() + "&limit=200";
+    auto countRuns = [&] {
+        std::size_t n = 0;
+        std::string cursor;
+        do {
+            auto page = host_->get("/api/v1/workflow-runs" + q + (cursor.empty() ? "" : "&cursor=" + cursor), "acme");
+            EXPECT_EQ(page.status, 200) << page.body;
+            Json body = page.json();
+            n += body["data"].size();
+            cursor = body["next_cursor"].is_string() ? body["next_cursor"].get<std::string>() : "";
+        } while (!cursor.empty());
+        return n;
+    };
+    constexpr int kWrites = 300;  // more than one batch (256)
+    for (int i = 0; i < kWrites; ++i)
+        ASSERT_EQ(host_->post("/api/v1/contacts", "acme", {{"name", "Counted " + std::to_string(i)}}).status, 201);
+    EXPECT_EQ(countRuns(), static_cast<std::size_t>(kWrites));
+
+    for (int i = 0; i < 5; ++i)
+        ASSERT_EQ(host_->post("/api/v1/contacts", "acme", {{"name", "Late " + std::to_string(i)}}).status, 201);
+    ASSERT_EQ(host_->stop(), 0);
+    ASSERT_TRUE(host_->start()) << host_->log();
+    EXPECT_EQ(countRuns(), static_cast<std::size_t>(kWrites + 5));
+    deleteWorkflow("acme", wf);
+}
+
 TEST_F(WorkflowHooks, RunLogIsListableFilterableAndPaged) {
     auto wf = createWorkflow("acme", "logged", "manual", "crm.log('info', 'n=' .. event.n)\nif event.n == 2 then error('two') end");
     for (int n = 1; n <= 3; ++n) runWorkflow("acme", wf, {{"n", n}});

@@ -124,7 +124,7 @@ end
     auto run = runWorkflow("acme", wf);
     ASSERT_EQ(run["status"], "ok") << run.dump();
     const std::string q = "?workflow_id=" + wf["id"].get<std::string>() + "&trigger=schedule:second_mail";
-    ASSERT_TRUE(eventually([&] { return !runs("acme", q).empty(); }, 10));
+    ASSERT_TRUE(eventually([&] { return !runs("acme", q).empty(); }));
     auto step = runs("acme", q)[0];
     EXPECT_EQ(step["status"], "ok") << step.dump();
     EXPECT_TRUE(logsContain(step, "step two for ana"));
@@ -149,7 +149,7 @@ TEST_F(WorkflowSchedule, WebhookIsSignedAndItsResponseReachesTheCallback) {
     EXPECT_TRUE(logsContain(run, "refused: crm.http.request: host 'elsewhere.example.org' is not on this tenant's HTTP allowlist"))
         << run.dump();
     const std::string q = "?workflow_id=" + wf["id"].get<std::string>() + "&trigger=http.response";
-    ASSERT_TRUE(eventually([&] { return !runs("acme", q).empty(); }, 10)) << host_->log();
+    ASSERT_TRUE(eventually([&] { return !runs("acme", q).empty(); })) << host_->log();
     EXPECT_TRUE(logsContain(runs("acme", q)[0], "answer 200 thanks"));
 
     const std::string request = server.request();
@@ -181,12 +181,12 @@ TEST_F(WorkflowSchedule, WebhookTargetThatIsDownIsRetriedThenGivenUp) {
             failed = list[0];
             return true;
         },
-        20));
+        std::chrono::seconds(20)));
     EXPECT_EQ(failed["attempts"], 3);
     EXPECT_TRUE(failed["last_error"].is_string());
     EXPECT_TRUE(failed["response_status"].is_null());
     const std::string q = "?workflow_id=" + wf["id"].get<std::string>() + "&trigger=http.response";
-    ASSERT_TRUE(eventually([&] { return !runs("beta", q).empty(); }, 5));
+    ASSERT_TRUE(eventually([&] { return !runs("beta", q).empty(); }, std::chrono::seconds(5)));
     EXPECT_TRUE(logsContain(runs("beta", q)[0], "gave up ok=false attempts=3")) << runs("beta", q).dump();
     EXPECT_NE(host_->log().find("failed after 3 attempt(s)"), std::string::npos);
     deleteWorkflow("beta", wf);
@@ -201,7 +201,7 @@ TEST_F(WorkflowSchedule, DelayedStepDueWhileTheHostWasStoppedRunsOnceFlaggedLate
     std::this_thread::sleep_for(std::chrono::milliseconds(3500));
     ASSERT_TRUE(host_->start()) << host_->log();
     const std::string q = "?workflow_id=" + wf["id"].get<std::string>() + "&trigger=schedule:later";
-    ASSERT_TRUE(eventually([&] { return !runs("beta", q).empty(); }, 10));
+    ASSERT_TRUE(eventually([&] { return !runs("beta", q).empty(); }));
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
     auto list = runs("beta", q);
     ASSERT_EQ(list.size(), 1u) << list.dump();
@@ -232,7 +232,7 @@ TEST_F(WorkflowSchedule, CronJobDueWhileTheHostWasStoppedIsCaughtUpOnceFlaggedLa
     }
     ASSERT_TRUE(host_->start()) << host_->log();
     const std::string q = "?workflow_id=" + wf["id"].get<std::string>() + "&trigger=cron";
-    ASSERT_TRUE(eventually([&] { return !runs("beta", q).empty(); }, 10));
+    ASSERT_TRUE(eventually([&] { return !runs("beta", q).empty(); }));
     auto first = runs("beta", q).back();
     EXPECT_EQ(first["late"], true) << first.dump();
     EXPECT_TRUE(logsContain(first, "tick late=true"));

@@ -1,15 +1,20 @@
 #pragma once
 // A gtest fixture base for suites that drive one real host: the host starts once per
-// suite (SetUpTestSuite) with the tenants "acme" and "globex" (for isolation tests), and
+// suite (SetUpTestSuite) with the tenants "acme" and "globex" (for isolation tests, unless
+// the suite starts it with startHost), and
 // the helpers speak HTTP to it as tenant "acme" with its Owner's token. Plugin test
 // fixtures derive from it and add their domain helpers (plugins/<id>/tests/*_fixture.hpp).
 
 #include <gtest/gtest.h>
 
 #include <cctype>
+#include <chrono>
+#include <functional>
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "test_host.hpp"
 
@@ -18,10 +23,15 @@ namespace tessera::test {
 class HostSuite : public ::testing::Test {
 public:
     // Public so that free helper functions of a test file can use them too.
-    static void SetUpTestSuite() {
+    static void SetUpTestSuite() { startHost({"acme", "globex"}); }
+    // Starts the suite's host with these tenants, after `configure` (if any) has set its
+    // environment. Suites that need other tenants or settings call it from their own
+    // SetUpTestSuite.
+    static void startHost(std::initializer_list<std::string> tenants,
+                          const std::function<void(TestHost&)>& configure = {}) {
         host_ = std::make_unique<TestHost>();
-        host_->createTenant("acme");
-        host_->createTenant("globex");
+        if (configure) configure(*host_);
+        for (const auto& tenant : tenants) host_->createTenant(tenant);
         ASSERT_TRUE(host_->start()) << host_->log();
     }
     static void TearDownTestSuite() {
@@ -72,6 +82,18 @@ public:
     // "filter[field][op]=value", encoded; an empty `op` gives filter[field]=value.
     static std::string filter(const std::string& field, const std::string& op, const std::string& value) {
         return enc("filter[" + field + "]" + (op.empty() ? "" : "[" + op + "]")) + "=" + enc(value);
+    }
+
+    // Waits until `check()` is true, polling every 100 ms (for effects that land shortly
+    // after the response: caches, background delivery, schedules).
+    template <class F>
+    static bool eventually(F check, std::chrono::milliseconds within = std::chrono::seconds(10)) {
+        const auto deadline = std::chrono::steady_clock::now() + within;
+        while (std::chrono::steady_clock::now() < deadline) {
+            if (check()) return true;
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+        return check();
     }
 
     static inline std::unique_ptr<TestHost> host_;

@@ -21,6 +21,7 @@
 
 #include <gtest/gtest.h>
 #include <libpq-fe.h>
+#include <sqlite3.h>
 
 namespace tessera::test {
 
@@ -351,6 +352,67 @@ HttpResult TestHost::request(const std::string& method, const std::string& targe
         headers.emplace("Content-Type", "application/json");
     }
     return httpRequest(port_, method, target, headers, payload);
+}
+
+std::vector<TestHost::StoredRow> TestHost::tenantSql(const std::string& tenant, const std::string& sql) const {
+    std::vector<StoredRow> rows;
+    if (onPostgres()) {
+        std::string schema = "tenant_" + tenant;
+        for (auto& c : schema)
+            if (c == '-') c = '_';
+        PGconn* conn = PQconnectdb(database_url_.c_str());
+        if (PQstatus(conn) != CONNECTION_OK) {
+            std::string msg = PQerrorMessage(conn);
+            PQfinish(conn);
+            throw std::runtime_error("cannot connect to " + database_url_ + ": " + msg);
+        }
+        PQclear(PQexec(conn, ("SET search_path TO \"" + schema + "\"").c_str()));
+        PGresult* res = PQexec(conn, sql.c_str());
+        const auto status = PQresultStatus(res);
+        if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
+            std::string msg = PQresultErrorMessage(res);
+            PQclear(res);
+            PQfinish(conn);
+            throw std::runtime_error(sql + ": " + msg);
+        }
+        for (int r = 0; r < PQntuples(res); ++r) {
+            StoredRow row;
+            for (int c = 0; c < PQnfields(res); ++c)
+                row.push_back(PQgetisnull(res, r, c) ? std::nullopt : std::optional<std::string>(PQgetvalue(res, r, c)));
+            rows.push_back(std::move(row));
+        }
+        PQclear(res);
+        PQfinish(conn);
+        return rows;
+    }
+    sqlite3* db = nullptr;
+    const std::string file = data_dir_ + "/tenants/" + tenant + ".db";
+    if (sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
+        std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
+        sqlite3_close(db);
+        throw std::runtime_error("cannot open " + file + ": " + msg);
+    }
+    sqlite3_busy_timeout(db, 10000);
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK) {
+        std::string msg = sqlite3_errmsg(db);
+        sqlite3_close(db);
+        throw std::runtime_error(sql + ": " + msg);
+    }
+    int rc = SQLITE_OK;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        StoredRow row;
+        for (int c = 0; c < sqlite3_column_count(stmt); ++c) {
+            const auto* text = sqlite3_column_text(stmt, c);
+            row.push_back(text ? std::optional<std::string>(reinterpret_cast<const char*>(text)) : std::nullopt);
+        }
+        rows.push_back(std::move(row));
+    }
+    std::string msg = rc == SQLITE_DONE ? "" : sqlite3_errmsg(db);
+    sqlite3_finalize(stmt);
+    sqlite3_close(db);
+    if (rc != SQLITE_DONE) throw std::runtime_error(sql + ": " + msg);
+    return rows;
 }
 
 }  // namespace tessera::test

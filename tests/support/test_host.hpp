@@ -87,6 +87,13 @@ public:
         return request("POST", target, tenant, body);
     }
 
+    // Runs `sql` on `tenant`'s own storage (its SQLite file or its PostgreSQL schema),
+    // past the host, for tests that check what is actually stored. Rows of text values
+    // (nullopt for NULL); statements that return nothing give no rows. Throws
+    // std::runtime_error on a database error.
+    using StoredRow = std::vector<std::optional<std::string>>;
+    std::vector<StoredRow> tenantSql(const std::string& tenant, const std::string& sql) const;
+
     const std::string& dataDir() const { return data_dir_; }
     const std::string& databaseUrl() const { return database_url_; }
     bool onPostgres() const { return !pg_admin_url_.empty(); }

@@ -10,6 +10,7 @@
 #include "auth/access_policy.hpp"
 #include "auth/auth_guard.hpp"
 #include "auth/auth_module.hpp"
+#include "core/master_key.hpp"
 #include "http/http_server.hpp"
 #include "workflows/workflow_engine.hpp"
 #include "auth/workflow_policy_impl.hpp"
@@ -29,6 +30,9 @@ void prepareSignals() {
 }
 
 Host::Host(Config config) : config_(std::move(config)), mail_settings_(MailSettings::load(config_)) {
+    // Before any database work: the tenant upgrade seals secrets, and a bad key must stop
+    // the process here rather than surface at the first login.
+    installMasterKey(loadMasterKey(config_));
     const auto url = DatabaseUrl::parse(config_.databaseUrl());
     pool_ = std::make_unique<ConnectionPool>(
         url, ConnectionPool::Limits{config_.max_open_connections, config_.connections_per_tenant, config_.pool_wait});

@@ -25,6 +25,14 @@ struct AuditEntry {
     sdk::Json changed_fields = sdk::Json::object();  // masked body keys
     std::string client_address;
     std::string request_id;
+
+    // Attributes the entry to `who`, signed in with `credential` (a tok_ or ses_ id).
+    void setActor(const sdk::Principal& who, const std::string& credential) {
+        actor_id = who.id;
+        actor_kind = who.kind;
+        actor_name = who.display_name;
+        credential_id = credential;
+    }
 };
 
 void writeAudit(sdk::Database& db, const AuditEntry& entry);

@@ -70,13 +70,7 @@ void AuthGuard::auditDenial(const TenantRecord& tenant, const HttpRequest& reque
                             const std::string& request_id) {
     try {
         AuditEntry e;
-        if (identity) {
-            const auto p = identity->principal();
-            e.actor_id = p.id;
-            e.actor_kind = p.kind;
-            e.actor_name = p.display_name;
-            e.credential_id = identity->credential_id;
-        }
+        if (identity) e.setActor(identity->principal(), identity->credential_id);
         e.action = action;
         e.method = request.method;
         e.route = route.route.path;
@@ -206,10 +200,7 @@ void AuthGuard::finish(const sdk::Request& request, const TenantRecord& tenant, 
     if (response.status == 201 && createsCountedRecord(method, route)) auth_.usage().recordCreated(tenant.info(), route.plugin);
     try {
         AuditEntry e;
-        e.actor_id = request.principal.id;
-        e.actor_kind = request.principal.kind;
-        e.actor_name = request.principal.display_name;
-        if (identity) e.credential_id = identity->credential_id;
+        e.setActor(request.principal, identity ? identity->credential_id : std::string());
         e.action = method + " " + route.route.path;
         e.method = method;
         e.route = route.route.path;

@@ -1,48 +1,33 @@
 #include "auth/crypto.hpp"
 
-#include <cstdio>
-#include <ctime>
 #include <stdexcept>
-#include <vector>
 
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 
+#include <tessera/sdk/rest/text.hpp>
+
 namespace tessera::host::auth {
 namespace {
 
-std::vector<unsigned char> randomBytes(std::size_t n) {
-    std::vector<unsigned char> out(n);
-    if (RAND_bytes(out.data(), static_cast<int>(n)) != 1) throw std::runtime_error("the CSPRNG failed");
+std::string randomBytes(std::size_t n) {
+    std::string out(n, '\0');
+    if (RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(n)) != 1)
+        throw std::runtime_error("the CSPRNG failed");
     return out;
 }
 
 }  // namespace
 
 std::string randomSecret(std::string_view prefix, std::size_t bytes) {
-    static const char* alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    const auto raw = randomBytes(bytes);
-    std::string out(prefix);
-    unsigned buffer = 0;
-    int bits = 0;
-    for (unsigned char b : raw) {
-        buffer = (buffer << 8) | b;
-        bits += 8;
-        while (bits >= 6) {
-            out += alphabet[(buffer >> (bits - 6)) & 63];
-            bits -= 6;
-        }
-    }
-    if (bits > 0) out += alphabet[(buffer << (6 - bits)) & 63];
-    return out;
+    return std::string(prefix) + sdk::rest::base64url(randomBytes(bytes));
 }
 
-std::string randomId(std::string_view prefix) {
+std::string randomCode(std::size_t chars) {
     static const char* alphabet = "0123456789abcdefghjkmnpqrstvwxyz";
-    const auto raw = randomBytes(16);
-    std::string out(prefix);
-    for (unsigned char b : raw) out += alphabet[b & 31];
+    std::string out;
+    for (char b : randomBytes(chars)) out += alphabet[static_cast<unsigned char>(b) & 31];  // 256 is a multiple of 32: uniform
     return out;
 }
 

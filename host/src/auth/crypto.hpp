@@ -13,8 +13,9 @@ namespace tessera::host::auth {
 
 // `bytes` random bytes from the OS CSPRNG, base64url without padding, after `prefix`.
 std::string randomSecret(std::string_view prefix, std::size_t bytes = 32);
-// An opaque record id: prefix + 16 random bytes in hex-free base32-ish text.
-std::string randomId(std::string_view prefix);
+// `chars` characters of base32 ("0-9a-z" without i, l, o, u), each from the OS CSPRNG:
+// short secrets a person types, like 2FA recovery codes. Record ids are core/ids.hpp.
+std::string randomCode(std::size_t chars);
 // Lowercase hex SHA-256.
 std::string sha256Hex(std::string_view text);
 bool constantTimeEquals(std::string_view a, std::string_view b);

@@ -2,8 +2,9 @@
 #include <algorithm>
 
 #include "auth/auth_routes.hpp"
-#include "auth/crypto.hpp"
 #include "auth/route_support.hpp"
+#include "core/clock.hpp"
+#include "core/ids.hpp"
 
 namespace tessera::host::auth::routes {
 namespace {
@@ -57,7 +58,7 @@ Response createRole(AuthService& auth, const Request& req, TenantScope& scope) {
     requireGrantable(compilePatterns(permissions, auth.registry()), "permissions");
     sdk::Json access = body.contains("access") ? body["access"] : sdk::Json::object();
     validateAccess(access);
-    const std::string id = randomId("role_");
+    const std::string id = newRecordId("role_", kAuthIdChars);
     const std::string now = isoNow();
     try {
         scope.db().execute("INSERT INTO auth_roles (id, name, builtin, permissions, access, created_at, updated_at) "

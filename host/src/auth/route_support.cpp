@@ -6,6 +6,7 @@
 
 #include "auth/audit_log.hpp"
 #include "auth/crypto.hpp"
+#include "core/ids.hpp"
 
 namespace tessera::host::auth {
 
@@ -20,11 +21,7 @@ void auditEvent(const sdk::Request& req, sdk::TenantScope& scope, const std::str
     AuditEntry e;
     const IdentityPtr& id = currentIdentity();
     if (id) {
-        const auto p = id->principal();
-        e.actor_id = p.id;
-        e.actor_kind = p.kind;
-        e.actor_name = p.display_name;
-        e.credential_id = id->credential_id;
+        e.setActor(id->principal(), id->credential_id);
     } else {
         e.actor_kind = "anonymous";
         e.actor_name = actor_name;
@@ -40,26 +37,6 @@ void auditEvent(const sdk::Request& req, sdk::TenantScope& scope, const std::str
     writeAudit(scope.db(), e);
 }
 
-void invalidField(const std::string& field, const std::string& problem) {
-    throw sdk::ApiError(422, "validation_failed", field + " " + problem, {{field, problem}});
-}
-
-std::string requiredString(const sdk::Json& body, const std::string& field, std::size_t max) {
-    auto it = body.find(field);
-    if (it == body.end() || it->is_null()) invalidField(field, "is required");
-    if (!it->is_string()) invalidField(field, "must be a string");
-    const auto& s = it->get_ref<const std::string&>();
-    if (s.empty()) invalidField(field, "must not be empty");
-    if (s.size() > max) invalidField(field, "must be at most " + std::to_string(max) + " characters");
-    return s;
-}
-
-std::optional<std::string> optionalString(const sdk::Json& body, const std::string& field, std::size_t max) {
-    auto it = body.find(field);
-    if (it == body.end() || it->is_null()) return std::nullopt;
-    return requiredString(body, field, max);
-}
-
 void requireGrantable(const std::unordered_set<std::string>& granted, const std::string& field) {
     const Identity& caller = callerIdentity();
     std::vector<std::string> missing;
@@ -71,7 +48,7 @@ void requireGrantable(const std::unordered_set<std::string>& granted, const std:
 }
 
 bool plausibleId(const std::string& id, const std::string& prefix) {
-    if (id.size() != prefix.size() + 16 || id.compare(0, prefix.size(), prefix) != 0) return false;
+    if (id.size() != prefix.size() + kAuthIdChars || id.compare(0, prefix.size(), prefix) != 0) return false;
     for (std::size_t i = prefix.size(); i < id.size(); ++i)
         if (!(std::islower(static_cast<unsigned char>(id[i])) || std::isdigit(static_cast<unsigned char>(id[i]))))
             return false;

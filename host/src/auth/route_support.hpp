@@ -1,11 +1,11 @@
 #pragma once
 // Helpers shared by the auth module's route handlers.
 
-#include <optional>
 #include <string>
 #include <unordered_set>
 
 #include <tessera/sdk/http.hpp>
+#include <tessera/sdk/rest/errors.hpp>
 #include <tessera/sdk/scope.hpp>
 
 #include "auth/auth_service.hpp"
@@ -20,11 +20,10 @@ const Identity& callerIdentity();
 void auditEvent(const sdk::Request& req, sdk::TenantScope& scope, const std::string& action, int status,
                 const sdk::Json& details = sdk::Json::object(), const std::string& actor_name = {});
 
-// 422 validation_failed with one field.
-[[noreturn]] void invalidField(const std::string& field, const std::string& problem);
-// A required string field of 1..max characters.
-std::string requiredString(const sdk::Json& body, const std::string& field, std::size_t max);
-std::optional<std::string> optionalString(const sdk::Json& body, const std::string& field, std::size_t max);
+// Field validation answers like every other module's (422 validation_failed naming the field).
+using sdk::rest::invalidField;
+using sdk::rest::optionalString;
+using sdk::rest::requiredString;
 // 422 naming `field` unless the caller holds every permission in `granted`: whoever
 // manages roles or users can never hand out more than they have themselves.
 void requireGrantable(const std::unordered_set<std::string>& granted, const std::string& field);

@@ -82,7 +82,17 @@ Response login(AuthService& auth, const Request& req, TenantScope& scope) {
             return Response::error(401, "totp_required",
                                    "this account uses two-factor authentication: send totp_code (or recovery_code)",
                                    {{"totp_code", "is required"}});
-        if (!acceptSecondFactor(scope, *user, body)) {
+        bool second_factor_ok = false;
+        try {
+            second_factor_ok = acceptSecondFactor(scope, *user, body);
+        } catch (const sdk::ApiError& e) {
+            // The stored TOTP secret does not open (master key changed): the reason is in
+            // the server log; the audit log keeps the attempt.
+            auditEvent(req, scope, "auth.login.failed", e.status(),
+                       {{"email", email.substr(0, 254)}, {"reason", e.code()}}, email.substr(0, 254));
+            throw;
+        }
+        if (!second_factor_ok) {
             auth.throttle().failed(account_key, address_key);
             auditEvent(req, scope, "auth.login.failed", 401, {{"email", email.substr(0, 254)}, {"reason", "second_factor"}},
                        email.substr(0, 254));

@@ -1,13 +1,14 @@
 #include "auth/sessions.hpp"
 
 #include "auth/crypto.hpp"
+#include "core/ids.hpp"
 
 namespace tessera::host::auth {
 
 NewSession createSession(sdk::Database& db, const std::string& user_id, const std::string& client_address,
                          std::chrono::seconds lifetime) {
     NewSession s;
-    s.id = randomId("ses_");
+    s.id = newRecordId("ses_", kAuthIdChars);
     s.secret = randomSecret("", 32);
     s.csrf_token = randomSecret("", 24);
     s.expires_at = isoIn(lifetime);

@@ -1,12 +1,13 @@
 #include "auth/tokens.hpp"
 
 #include "auth/crypto.hpp"
+#include "core/ids.hpp"
 
 namespace tessera::host::auth {
 
 IssuedToken issueToken(sdk::Database& db, const TokenRequest& request) {
     IssuedToken out;
-    out.id = randomId("tok_");
+    out.id = newRecordId("tok_", kAuthIdChars);
     out.secret = randomSecret(kTokenPrefix, 32);
     const std::string now = isoNow();
     sdk::Value scopes;

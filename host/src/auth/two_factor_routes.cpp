@@ -4,6 +4,7 @@
 #include "auth/route_support.hpp"
 #include "auth/totp.hpp"
 #include "auth/users.hpp"
+#include "core/tenant_secrets.hpp"
 
 namespace tessera::host::auth::routes {
 namespace {
@@ -23,7 +24,9 @@ bool acceptSecondFactor(TenantScope& scope, const sdk::Row& user, const sdk::Jso
     auto& db = scope.db();
     const std::string user_id = user["id"].asText();
     if (auto it = body.find("totp_code"); it != body.end() && it->is_string()) {
-        auto step = totpMatchStep(user["totp_secret"].asText(), it->get<std::string>());
+        const std::string secret =
+            openTenantSecret(scope.tenant().slug, secret_columns::kTotpSecret, user["totp_secret"].asText());
+        auto step = totpMatchStep(secret, it->get<std::string>());
         if (!step) return false;
         // A code is good once: the step must move forward.
         return db.execute("UPDATE auth_users SET totp_last_step = ? WHERE id = ? AND totp_last_step < ?",
@@ -45,7 +48,8 @@ Response enrollTotp(AuthService&, const Request& req, TenantScope& scope) {
         throw sdk::ApiError(409, "totp_already_enabled", "two-factor authentication is already on; remove it first");
     const std::string secret = newTotpSecret();
     scope.db().execute("UPDATE auth_users SET totp_pending_secret = ?, updated_at = ? WHERE id = ?",
-                       {secret, isoNow(), id.user_id});
+                       {sealTenantSecret(scope.tenant().slug, secret_columns::kTotpPendingSecret, secret), isoNow(),
+                        id.user_id});
     auditEvent(req, scope, "auth.2fa.enrollment_started", 200);
     return Response::json({{"secret", secret},
                            {"provisioning_uri", totpProvisioningUri(secret, "Tessera " + scope.tenant().name, id.email)},
@@ -61,7 +65,8 @@ Response verifyTotp(AuthService& auth, const Request& req, TenantScope& scope) {
     if (!user) throw sdk::ApiError(404, "user_not_found", "no such user");
     if ((*user)["totp_pending_secret"].isNull())
         throw sdk::ApiError(409, "totp_not_enrolling", "start with POST /api/v1/auth/2fa/totp/enroll");
-    const std::string secret = (*user)["totp_pending_secret"].asText();
+    const std::string secret = openTenantSecret(scope.tenant().slug, secret_columns::kTotpPendingSecret,
+                                                (*user)["totp_pending_secret"].asText());
     auto step = totpMatchStep(secret, code);
     if (!step) {
         auditEvent(req, scope, "auth.2fa.verification_failed", 422);
@@ -71,10 +76,11 @@ Response verifyTotp(AuthService& auth, const Request& req, TenantScope& scope) {
     db.transaction([&] {
         db.execute("UPDATE auth_users SET totp_secret = ?, totp_pending_secret = NULL, totp_enabled = 1, "
                    "totp_last_step = ?, updated_at = ? WHERE id = ?",
-                   {secret, *step, isoNow(), id.user_id});
+                   {sealTenantSecret(scope.tenant().slug, secret_columns::kTotpSecret, secret), *step, isoNow(),
+                    id.user_id});
         db.execute("DELETE FROM auth_recovery_codes WHERE user_id = ?", {id.user_id});
         for (int i = 0; i < kRecoveryCodes; ++i) {
-            const std::string raw = randomId("").substr(0, 10);
+            const std::string raw = randomCode(10);
             const std::string shown = raw.substr(0, 5) + "-" + raw.substr(5);
             db.execute("INSERT INTO auth_recovery_codes (user_id, code_hash) VALUES (?, ?)", {id.user_id, sha256Hex(raw)});
             codes.push_back(shown);

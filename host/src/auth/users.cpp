@@ -2,7 +2,8 @@
 
 #include <regex>
 
-#include "auth/crypto.hpp"
+#include "core/clock.hpp"
+#include "core/ids.hpp"
 
 namespace tessera::host::auth {
 
@@ -23,7 +24,7 @@ std::string emailProblem(const std::string& email) {
 }
 
 std::string createUser(sdk::Database& db, const PasswordHasher& hasher, const NewUser& user) {
-    const std::string id = randomId("usr_");
+    const std::string id = newRecordId("usr_", kAuthIdChars);
     const std::string now = isoNow();
     sdk::Value hash;
     if (user.password) hash = hasher.hash(*user.password);

@@ -54,11 +54,11 @@ std::unique_ptr<ConnectionPool::Connection> ConnectionPool::open(const std::stri
     if (url_.engine == sdk::Engine::Sqlite) {
         const std::string file = slug.empty() ? (fs::path(url_.sqlite_dir) / "control.db").string() : tenantFile(slug);
         c->session = std::make_unique<soci::session>(soci::sqlite3, "db=" + file + " timeout=10");
-        c->db = std::make_unique<SqlDatabase>(*c->session, url_.engine);
+        c->db = std::make_unique<SqlDatabase>(*c->session, url_.engine, slug);
         c->db->executeScript("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
     } else {
         c->session = std::make_unique<soci::session>(soci::postgresql, url_.postgres_conninfo);
-        c->db = std::make_unique<SqlDatabase>(*c->session, url_.engine);
+        c->db = std::make_unique<SqlDatabase>(*c->session, url_.engine, slug);
         // NOTICEs ("relation already exists, skipping") would otherwise go to stderr.
         std::string setup = "SET client_min_messages TO WARNING";
         if (!slug.empty()) setup += "; SET search_path TO " + quoteIdent(schemaName(slug));

@@ -258,7 +258,8 @@ struct SqlDatabase::SqliteStatements {
     }
 };
 
-SqlDatabase::SqlDatabase(soci::session& session, sdk::Engine engine) : session_(session), engine_(engine) {
+SqlDatabase::SqlDatabase(soci::session& session, sdk::Engine engine, std::string tenant)
+    : session_(session), engine_(engine), tenant_(std::move(tenant)) {
     if (engine_ == sdk::Engine::Sqlite) {
         sqlite_ = std::make_unique<SqliteStatements>();
         sqlite_->db = static_cast<soci::sqlite3_session_backend*>(session_.get_backend())->conn_;
@@ -324,6 +325,12 @@ void SqlDatabase::executeScript(const std::string& sql) {
     std::string msg = PQresultErrorMessage(res);
     PQclear(res);
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) throw std::runtime_error(msg);
+}
+
+const std::string& tenantOf(const sdk::Database& db) {
+    const auto* sql = dynamic_cast<const SqlDatabase*>(&db);
+    if (sql == nullptr) throw std::logic_error("tenantOf: not a database the host opened");
+    return sql->tenant();
 }
 
 }  // namespace tessera::host

@@ -16,12 +16,16 @@ namespace tessera::host {
 
 class SqlDatabase : public sdk::Database {
 public:
-    SqlDatabase(soci::session& session, sdk::Engine engine);
+    // `tenant`: the slug whose data this connection reaches; empty for the control database.
+    SqlDatabase(soci::session& session, sdk::Engine engine, std::string tenant = {});
     ~SqlDatabase() override;
     SqlDatabase(const SqlDatabase&) = delete;
     SqlDatabase& operator=(const SqlDatabase&) = delete;
 
     sdk::Engine engine() const override { return engine_; }
+    // Host code that holds only an sdk::Database (the workflow engine's jobs) learns
+    // which tenant it is serving from here, e.g. to bind sealed secrets to it.
+    const std::string& tenant() const { return tenant_; }
     std::int64_t execute(std::string_view sql, const sdk::Params& params = {}) override;
     sdk::Rows query(std::string_view sql, const sdk::Params& params = {}) override;
     void stream(std::string_view sql, const sdk::Params& params,
@@ -40,12 +44,17 @@ private:
 
     soci::session& session_;
     sdk::Engine engine_;
+    std::string tenant_;
     bool in_transaction_ = false;
     // SQLite statements run on the session's own handle: SOCI's SQLite rows are typed by
     // declared column type and read INTEGER as 32 bits, which truncates 64-bit values.
     // Prepared statements are kept per connection, keyed by SQL text.
     std::unique_ptr<SqliteStatements> sqlite_;
 };
+
+// The tenant slug of a database the host handed out (always a SqlDatabase); throws
+// std::logic_error for any other implementation.
+const std::string& tenantOf(const sdk::Database& db);
 
 // `?` placeholders to SOCI's `:pN`, skipping quoted text and comments. Exposed for tests.
 std::string toSociPlaceholders(std::string_view sql, std::size_t* count = nullptr);

@@ -14,13 +14,10 @@ namespace {
 
 using sdk::ApiError;
 using sdk::Json;
+using sdk::rest::invalidField;
 using M = sdk::Method;
 
 constexpr const char* kPermission = "mail.manage";
-
-[[noreturn]] void invalid(const std::string& field, const std::string& problem) {
-    throw ApiError(422, "validation_failed", field + " " + problem, {{field, problem}});
-}
 
 Json text(const sdk::Value& v) { return v.isNull() ? Json() : Json(v.asText()); }
 
@@ -48,15 +45,6 @@ const std::string& templateName(const sdk::Request& req) {
     const std::string& name = req.param("name");
     if (!std::regex_match(name, shape)) throw ApiError(404, "template_not_found", "no such mail template");
     return name;
-}
-
-std::string requiredText(const Json& body, const char* field, std::size_t max) {
-    auto it = body.find(field);
-    if (it == body.end() || !it->is_string()) invalid(field, "is required and must be a string");
-    const auto& s = it->get_ref<const std::string&>();
-    if (s.empty()) invalid(field, "must not be empty");
-    if (s.size() > max) invalid(field, "must be at most " + std::to_string(max) + " characters");
-    return s;
 }
 
 }  // namespace
@@ -133,11 +121,11 @@ void MailModule::declare(sdk::Registrar& r) {
     r.route({M::Put, "/api/v1/mail/templates/{name}", kPermission, [](const sdk::Request& req, sdk::TenantScope& scope) {
                  const std::string name = templateName(req);
                  const Json body = sdk::parseJsonObject(req);
-                 const std::string text = requiredText(body, "body", 256 * 1024);
+                 const std::string text = sdk::rest::requiredString(body, "body", 256 * 1024);
                  try {
                      renderTemplate(text, Json::object());
                  } catch (const std::invalid_argument& e) {
-                     invalid("body", std::string("is not a valid Mustache template: ") + e.what());
+                     invalidField("body", std::string("is not a valid Mustache template: ") + e.what());
                  }
                  const std::string now = isoNow();
                  auto& db = scope.db();
@@ -160,7 +148,7 @@ void MailModule::declare(sdk::Registrar& r) {
     r.route({M::Put, "/api/v1/mail/settings", kPermission, [](const sdk::Request& req, sdk::TenantScope& scope) {
                  const Json body = sdk::parseJsonObject(req);
                  auto it = body.find("from");
-                 if (it == body.end()) invalid("from", "is required (a sender like \"Acme <billing@acme.example>\", or null)");
+                 if (it == body.end()) invalidField("from", "is required (a sender like \"Acme <billing@acme.example>\", or null)");
                  auto& db = scope.db();
                  if (it->is_null()) {
                      db.execute("DELETE FROM tessera_settings WHERE key = 'mail.from'");
@@ -168,7 +156,7 @@ void MailModule::declare(sdk::Registrar& r) {
                  }
                  static const std::regex sender(R"(^([^<>\r\n"]{1,100} )?<?[^\s<>@,;]+@[^\s<>@,;]+\.[^\s<>@,;]+>?$)");
                  if (!it->is_string() || !std::regex_match(it->get<std::string>(), sender))
-                     invalid("from", "must be an address, optionally with a name: \"Acme <billing@acme.example>\"");
+                     invalidField("from", "must be an address, optionally with a name: \"Acme <billing@acme.example>\"");
                  const std::string from = it->get<std::string>();
                  db.transaction([&] {
                      db.execute("DELETE FROM tessera_settings WHERE key = 'mail.from'");

@@ -3,7 +3,7 @@
 #include <stdexcept>
 
 #include "core/clock.hpp"
-#include "workflows/workflow_types.hpp"
+#include "core/ids.hpp"
 
 namespace tessera::host {
 
@@ -24,7 +24,7 @@ std::string mailProblem(const OutgoingMail& mail) {
 
 std::string MailOutbox::enqueue(sdk::Database& db, const std::string& tenant_slug, const OutgoingMail& mail) {
     if (auto problem = mailProblem(mail); !problem.empty()) throw std::invalid_argument(problem);
-    const std::string id = newWorkflowId("mail_");
+    const std::string id = newRecordId("mail_");
     const std::string now = isoNow();
     db.execute(
         "INSERT INTO mail_outbox (id, kind, to_address, subject, body, template, data, source, status, attempts, "

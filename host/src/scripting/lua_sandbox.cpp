@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <initializer_list>
 #include <limits>
 
 #include <lua.hpp>
@@ -339,6 +340,19 @@ void setPath(lua_State* L, int table, const std::string& path) {
     }
 }
 
+struct NamedFunction {
+    const char* path;
+    lua_CFunction function;
+};
+
+// Puts each C function at its (dotted) path in the table at `table`.
+void setFunctions(lua_State* L, int table, std::initializer_list<NamedFunction> functions) {
+    for (const auto& f : functions) {
+        lua_pushcfunction(L, f.function);
+        setPath(L, table, f.path);
+    }
+}
+
 // "script:12: message" -> (12, "message").
 void splitLocation(const std::string& raw, int& line, std::string& message) {
     message = raw;
@@ -390,14 +404,8 @@ LuaSandbox::LuaSandbox(const std::vector<std::string>& functions) : in_(std::mak
         lua_getglobal(L, name);
         lua_setfield(L, G, name);
     }
-    lua_pushcfunction(L, safeRawset);
-    lua_setfield(L, G, "rawset");
-    lua_pushcfunction(L, safeLoad);
-    lua_setfield(L, G, "load");
-    lua_pushcfunction(L, safeCollectgarbage);
-    lua_setfield(L, G, "collectgarbage");
-    lua_pushcfunction(L, luaPrint);
-    lua_setfield(L, G, "print");
+    setFunctions(L, G,
+                 {{"rawset", safeRawset}, {"load", safeLoad}, {"collectgarbage", safeCollectgarbage}, {"print", luaPrint}});
 
     for (const char* lib : {LUA_STRLIBNAME, LUA_TABLIBNAME, LUA_MATHLIBNAME, LUA_UTF8LIBNAME, LUA_COLIBNAME}) {
         lua_getfield(L, loaded, lib);
@@ -446,14 +454,8 @@ LuaSandbox::LuaSandbox(const std::vector<std::string>& functions) : in_(std::mak
         lua_pushcclosure(L, hostTrampoline, 1);
         setPath(L, crm, name);
     }
-    lua_pushcfunction(L, crmLog);
-    setPath(L, crm, "log");
-    lua_pushcfunction(L, crmReject);
-    setPath(L, crm, "reject");
-    lua_pushcfunction(L, jsonEncode);
-    setPath(L, crm, "json.encode");
-    lua_pushcfunction(L, jsonDecode);
-    setPath(L, crm, "json.decode");
+    setFunctions(L, crm,
+                 {{"log", crmLog}, {"reject", crmReject}, {"json.encode", jsonEncode}, {"json.decode", jsonDecode}});
     pushNullSentinel(L);
     setPath(L, crm, "null");
     freezeTop(L);

@@ -5,6 +5,13 @@
 
 namespace tessera::host {
 
+void* ScopeServices::service(const TenantRecord& tenant, const std::string& name, const char* type_name) const {
+    const ServiceEntry* entry = registry.service(name);
+    if (!entry || std::strcmp(entry->type_name.c_str(), type_name) != 0) return nullptr;
+    if (!registry.enabledFor(entry->plugin, tenant.enabled_plugins)) return nullptr;
+    return entry->object.get();
+}
+
 const sdk::Principal& systemPrincipal() {
     static const sdk::Principal system{"system", "system", "Tessera"};
     return system;
@@ -40,10 +47,7 @@ void HostScope::beforeWrite(const std::string& event, sdk::Json& record) {
 }
 
 void* HostScope::findService(const std::string& name, const char* type_name) {
-    const ServiceEntry* entry = services_.registry.service(name);
-    if (!entry || std::strcmp(entry->type_name.c_str(), type_name) != 0) return nullptr;
-    if (!services_.registry.enabledFor(entry->plugin, tenant_->enabled_plugins)) return nullptr;
-    return entry->object.get();
+    return services_.service(*tenant_, name, type_name);
 }
 
 }  // namespace tessera::host

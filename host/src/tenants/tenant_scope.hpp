@@ -27,6 +27,10 @@ struct ScopeServices {
     const AccessPolicy* access = nullptr;
     WriteHooks* hooks = nullptr;
     MailOutbox* mail = nullptr;
+
+    // The service `name` for `tenant` if a plugin enabled for it provides one of
+    // `type_name`, else null: what every scope's findService answers.
+    void* service(const TenantRecord& tenant, const std::string& name, const char* type_name) const;
 };
 
 // The identity of work the host starts itself (jobs, event deliveries without a user).

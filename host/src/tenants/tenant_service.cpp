@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "app/host.hpp"
+#include "tenants/secret_sealing.hpp"
 
 namespace tessera::host {
 
@@ -88,7 +89,9 @@ void TenantService::disablePlugin(const std::string& slug, const std::string& pl
 int TenantService::migrate(const TenantRecord& tenant,
                            const std::function<void(const std::string&, const sdk::Migration&)>& onStep) {
     auto lease = pool_.acquire(tenant.slug);
-    return MigrationRunner(lease.db()).apply(migrationSets(tenant), onStep);
+    const int applied = MigrationRunner(lease.db()).apply(migrationSets(tenant), onStep);
+    sealPlaintextSecrets(lease.db(), tenant.slug);
+    return applied;
 }
 
 void TenantService::ensureMigrated(const TenantRecord& tenant) {

@@ -6,6 +6,9 @@
 
 #include <tessera/sdk/http.hpp>
 
+#include "core/tenant_secrets.hpp"
+#include "db/sql_database.hpp"
+
 namespace tessera::host {
 namespace {
 
@@ -50,16 +53,18 @@ void setHttpAllowlist(sdk::Database& db, const std::vector<std::string>& hosts) 
 }
 
 std::string webhookSecret(sdk::Database& db) {
-    std::string s = read(db, "workflows.webhook_secret");
-    if (!s.empty()) return s;
-    s = randomHex(32);
-    write(db, "workflows.webhook_secret", s);
+    const std::string& tenant = tenantOf(db);
+    const std::string stored = read(db, "workflows.webhook_secret");
+    if (stored.empty()) return rotateWebhookSecret(db);
+    std::string s = openTenantSecret(tenant, secret_columns::kWebhookSecret, stored);
+    // Written before secrets were sealed: seal it now, the value itself stays the same.
+    if (isPlaintextSecret(stored)) write(db, "workflows.webhook_secret", sealTenantSecret(tenant, secret_columns::kWebhookSecret, s));
     return s;
 }
 
 std::string rotateWebhookSecret(sdk::Database& db) {
     const std::string s = randomHex(32);
-    write(db, "workflows.webhook_secret", s);
+    write(db, "workflows.webhook_secret", sealTenantSecret(tenantOf(db), secret_columns::kWebhookSecret, s));
     return s;
 }
 

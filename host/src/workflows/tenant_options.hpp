@@ -12,7 +12,8 @@ namespace tessera::host {
 
 std::vector<std::string> httpAllowlist(sdk::Database& db);
 void setHttpAllowlist(sdk::Database& db, const std::vector<std::string>& hosts);
-// The signing secret, created on first use.
+// The signing secret, created on first use. Stored sealed with the master key
+// (core/tenant_secrets.hpp); throws SecretUnreadable when the stored value does not open.
 std::string webhookSecret(sdk::Database& db);
 std::string rotateWebhookSecret(sdk::Database& db);
 // IANA name; "UTC" when unset.

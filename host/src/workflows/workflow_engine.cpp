@@ -4,6 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/ids.hpp"
 #include "workflows/cron.hpp"
 #include "workflows/http_delivery.hpp"
 #include "workflows/tenant_options.hpp"
@@ -17,6 +18,7 @@ constexpr std::size_t kMaxLogLines = 500;
 constexpr std::size_t kMaxLogLineBytes = 2000;
 constexpr auto kCacheFor = std::chrono::seconds(2);
 constexpr auto kPruneEvery = std::chrono::hours(1);
+constexpr auto kRunLogInterval = std::chrono::milliseconds(100);
 
 bool endsWith(const std::string& s, const std::string& suffix) {
     return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
@@ -54,7 +56,7 @@ std::int64_t unixNow() {
 WorkflowEngine::WorkflowEngine(const Config& config, ScopeServices services, TenantDirectory& directory,
                                const Registry& registry, const WorkflowPolicy& policy)
     : config_(config), settings_(WorkflowSettings::from(config)), services_(services), directory_(directory),
-      registry_(registry), policy_(policy) {
+      registry_(registry), policy_(policy), run_log_(services, kRunLogInterval) {
     services_.hooks = this;
     sandboxes_ = std::make_unique<SandboxPool>(functionNames());
 }
@@ -71,11 +73,13 @@ void WorkflowEngine::start(EventBus& events) {
     events_ = &events;
     executor_ = std::make_unique<Executor>(settings_.workers);
     poll_timer_ = executor_->every(settings_.tick, [this] { poll(); });
+    run_log_.start(*executor_);
 }
 
 void WorkflowEngine::stop() {
     if (stopped_.exchange(true) || !executor_) return;
     executor_->stop();
+    run_log_.stop();
 }
 
 std::shared_ptr<const WorkflowEngine::CachedWorkflows> WorkflowEngine::workflowsOf(const TenantRecord& tenant) {
@@ -117,7 +121,7 @@ void WorkflowEngine::planCron(sdk::Database& db, const WorkflowRecord& wf, std::
     db.execute(
         "INSERT INTO workflow_jobs (id, workflow_id, kind, name, payload, due_at, status, created_at) VALUES (?, ?, "
         "'cron', '', 'null', ?, 'pending', ?)",
-        {newWorkflowId("job_"), wf.id, isoTime(std::chrono::system_clock::from_time_t(*next)), isoNow()});
+        {newRecordId("job_"), wf.id, isoTime(std::chrono::system_clock::from_time_t(*next)), isoNow()});
 }
 
 void WorkflowEngine::before(const TenantRecord& tenant, const sdk::Principal&, const std::string& event,
@@ -145,9 +149,7 @@ void WorkflowEngine::runBefore(const TenantRecord& tenant, const std::string& ev
         req.depth = depth;
         RunResult result = execute(req);
         if (result.outcome.skipped) continue;
-        auto run = std::make_shared<RunRecord>(std::move(result.run));
-        // The write is waiting: its run log row is written off the request path.
-        if (executor_ && !stopped_) post(tenant.slug, [this, shared, run] { recordRun(shared, *run); });
+        run_log_.add(shared, std::move(result.run));
         if (result.outcome.status != RunStatus::Ok)
             throw sdk::ApiError(422, "rejected_by_workflow",
                                 result.outcome.error.empty() ? "rejected by workflow '" + wf.name + "'"
@@ -191,12 +193,12 @@ void WorkflowEngine::onEvent(const std::shared_ptr<const TenantRecord>& tenant, 
                 run.event = req->event;
                 spdlog::warn("[workflows tenant={}] '{}' on {} stopped by the loop guard at depth {}", tenant->slug,
                              wf.name, event.name, depth);
-                post(tenant->slug, [this, tenant, run] { recordRun(tenant, run); });
+                run_log_.add(tenant, std::move(run));
                 continue;
             }
             if (!post(tenant->slug, [this, req] {
                     RunResult result = execute(*req);
-                    if (!result.outcome.skipped) recordRun(req->tenant, result.run);
+                    if (!result.outcome.skipped) run_log_.add(req->tenant, std::move(result.run));
                 }))
                 spdlog::warn("[workflows tenant={}] queue full: '{}' on {} dropped", tenant->slug, wf.name, event.name);
         }
@@ -212,7 +214,7 @@ std::future<RunResult> WorkflowEngine::enqueue(RunRequest request) {
     const bool queued = !stopped_ && executor_ && post(req->tenant->slug, [this, req, promise] {
         try {
             RunResult result = execute(*req);
-            if (!result.outcome.skipped && !req->dry_run) recordRun(req->tenant, result.run);
+            if (!result.outcome.skipped && !req->dry_run) run_log_.add(req->tenant, result.run);
             promise->set_value(std::move(result));
         } catch (...) {
             promise->set_exception(std::current_exception());
@@ -272,7 +274,7 @@ RunResult WorkflowEngine::execute(const RunRequest& req) {
     run.late = req.late;
     run.depth = req.depth;
     run.started_at = isoNow();
-    run.event = req.event.dump().size() > 64 * 1024 ? sdk::Json{{"truncated", true}} : req.event;
+    run.event = req.event;
 
     sdk::Principal principal{"workflow:" + wf.id, "system", "workflow " + wf.name + " (" + wf.run_as + ")"};
     const int depth = req.depth;
@@ -351,7 +353,7 @@ sdk::Json WorkflowEngine::hostCall(const RunRequest& req, WorkflowScope& scope, 
         if (dump.size() > 64 * 1024) throw ScriptFailure("crm.schedule: payload larger than 64 KiB");
         const auto due = std::chrono::system_clock::now() +
                          std::chrono::milliseconds(static_cast<std::int64_t>(after.get<double>() * 1000));
-        const std::string id = newWorkflowId("job_");
+        const std::string id = newRecordId("job_");
         scope.db().execute(
             "INSERT INTO workflow_jobs (id, workflow_id, kind, name, payload, due_at, status, created_at) VALUES (?, "
             "?, 'delay', ?, ?, ?, 'pending', ?)",
@@ -412,7 +414,7 @@ sdk::Json WorkflowEngine::hostCall(const RunRequest& req, WorkflowScope& scope, 
         const std::string callback = str(args, "callback");
         if (!callback.empty() && !validEntryName(callback))
             throw ScriptFailure("crm.http.request: callback must be the name of a function of this script");
-        const std::string id = newWorkflowId("http_");
+        const std::string id = newRecordId("http_");
         const std::string now = isoNow();
         scope.db().execute(
             "INSERT INTO workflow_http_outbox (id, workflow_id, run_id, method, url, headers, body, callback, status, "
@@ -450,16 +452,6 @@ sdk::Json WorkflowEngine::hostCall(const RunRequest& req, WorkflowScope& scope, 
     if (!endsWith(entry.permission, ".read"))
         result.changes.push_back({{"function", name}, {"args", args}, {"result", out}});
     return out;
-}
-
-void WorkflowEngine::recordRun(const std::shared_ptr<const TenantRecord>& tenant, const RunRecord& run) {
-    try {
-        services_.tenants.ensureMigrated(*tenant);
-        auto lease = services_.pool.acquire(tenant->slug);
-        WorkflowStore(lease.db()).insertRun(run);
-    } catch (const std::exception& e) {
-        spdlog::error("[workflows tenant={}] cannot record run {}: {}", tenant->slug, run.id, e.what());
-    }
 }
 
 void WorkflowEngine::poll() {
@@ -538,7 +530,7 @@ void WorkflowEngine::pollTenant(const std::shared_ptr<const TenantRecord>& tenan
         }
         if (!post(tenant->slug, [this, req] {
                 RunResult result = execute(*req);
-                if (!result.outcome.skipped) recordRun(req->tenant, result.run);
+                if (!result.outcome.skipped) run_log_.add(req->tenant, std::move(result.run));
             }))
             spdlog::warn("[workflows tenant={}] queue full: scheduled run of '{}' dropped", tenant->slug, wf->name);
     }
@@ -642,7 +634,7 @@ void WorkflowEngine::deliverHttp(const std::shared_ptr<const TenantRecord>& tena
     req->event = {{"name", "http.response"}, {"response", req->entry_arg}};
     post(tenant->slug, [this, req] {
         RunResult r = execute(*req);
-        if (!r.outcome.skipped) recordRun(req->tenant, r.run);
+        if (!r.outcome.skipped) run_log_.add(req->tenant, std::move(r.run));
     });
 }
 

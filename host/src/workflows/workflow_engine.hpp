@@ -24,6 +24,7 @@
 #include "tenants/scope_policies.hpp"
 #include "tenants/tenant_scope.hpp"
 #include "workflows/workflow_policy.hpp"
+#include "workflows/run_log.hpp"
 #include "workflows/trigger.hpp"
 #include "workflows/workflow_settings.hpp"
 #include "workflows/workflow_types.hpp"
@@ -84,6 +85,10 @@ public:
     // Names of the crm.* functions every sandbox offers (host ones and plugins').
     std::vector<std::string> functionNames() const;
 
+    // Writes the tenant's finished runs that still wait for the next run log batch;
+    // readers of the run log call it first.
+    void flushRunLog(const std::string& tenant) { run_log_.flush(tenant); }
+
     // Re-plans the cron job of one workflow in `db` (none when disabled or not cron).
     static void planCron(sdk::Database& db, const WorkflowRecord& workflow, std::int64_t now_utc);
 
@@ -104,7 +109,6 @@ private:
     void poll();
     void pollTenant(const std::shared_ptr<const TenantRecord>& tenant);
     void deliverHttp(const std::shared_ptr<const TenantRecord>& tenant, const std::string& id);
-    void recordRun(const std::shared_ptr<const TenantRecord>& tenant, const RunRecord& run);
     sdk::Json hostCall(const RunRequest& request, WorkflowScope& scope, RunResult& result, const std::string& name,
                        const sdk::Json& args);
 
@@ -115,6 +119,7 @@ private:
     const Registry& registry_;
     const WorkflowPolicy& policy_;
     std::unique_ptr<SandboxPool> sandboxes_;
+    RunLog run_log_;
     std::unique_ptr<Executor> executor_;
     EventBus* events_ = nullptr;
     std::uint64_t poll_timer_ = 0;

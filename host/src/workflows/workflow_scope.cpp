@@ -1,6 +1,5 @@
 #include "workflows/workflow_scope.hpp"
 
-#include <cstring>
 #include <stdexcept>
 
 namespace tessera::host {
@@ -35,10 +34,7 @@ void WorkflowScope::publish(const std::string& name, sdk::Json payload) {
 }
 
 void* WorkflowScope::findService(const std::string& name, const char* type_name) {
-    const ServiceEntry* entry = services_.registry.service(name);
-    if (!entry || std::strcmp(entry->type_name.c_str(), type_name) != 0) return nullptr;
-    if (!services_.registry.enabledFor(entry->plugin, tenant_->enabled_plugins)) return nullptr;
-    return entry->object.get();
+    return services_.service(*tenant_, name, type_name);
 }
 
 }  // namespace tessera::host

@@ -45,11 +45,4 @@ struct RunRecord {
     sdk::Json toJson() const;
 };
 
-// "wf_" + 20 random base32 characters.
-std::string newWorkflowId(const char* prefix);
-// Like newWorkflowId, but ids made later in this process sort after earlier ones (a
-// microsecond clock, kept strictly increasing, then randomness): run logs list newest
-// first even when runs start within the same millisecond.
-std::string newSortableId(const char* prefix);
-
 }  // namespace tessera::host

@@ -251,7 +251,7 @@ void WorkflowsModule::declare(sdk::Registrar& r) {
     r.route({M::Post, "/api/v1/workflows/{id}/test", "workflows.manage", runRoute(true)});
     r.route({M::Post, "/api/v1/workflows/{id}/run", "workflows.manage", runRoute(false)});
 
-    r.route({M::Get, "/api/v1/workflow-runs", "workflows.read", [](const sdk::Request& req, sdk::TenantScope& scope) {
+    r.route({M::Get, "/api/v1/workflow-runs", "workflows.read", [this](const sdk::Request& req, sdk::TenantScope& scope) {
                  RunFilter f;
                  f.workflow_id = req.queryParam("workflow_id").value_or("");
                  f.status = req.queryParam("status").value_or("");
@@ -262,13 +262,15 @@ void WorkflowsModule::declare(sdk::Registrar& r) {
                  if (!f.status.empty() && !statuses.count(f.status))
                      throw ApiError(400, "invalid_parameter", "status must be ok, error, timeout, memory or budget",
                                     {{"status", "invalid"}});
+                 engine().flushRunLog(req.tenant.slug);
                  std::string next;
                  Json data = Json::array();
                  for (const auto& run : WorkflowStore(scope.db()).runs(f, next)) data.push_back(run.toJson());
                  return sdk::Response::json({{"data", data}, {"next_cursor", next.empty() ? Json() : Json(next)}});
              }});
     r.route({M::Get, "/api/v1/workflow-runs/{id}", "workflows.read",
-             [](const sdk::Request& req, sdk::TenantScope& scope) {
+             [this](const sdk::Request& req, sdk::TenantScope& scope) {
+                 engine().flushRunLog(req.tenant.slug);
                  auto run = WorkflowStore(scope.db()).run(req.param("id"));
                  if (!run) throw ApiError(404, "run_not_found", "no run with id '" + req.param("id") + "'");
                  return sdk::Response::json(run->toJson());

@@ -150,13 +150,21 @@ std::optional<std::int64_t> BodyReader::amount(const std::string& name, std::int
 
 sdk::Response listRoute(const sdk::Request& req, sdk::Database& db, const std::string& table,
                         std::vector<ListColumn> columns, const std::function<sdk::Json(const sdk::Row&)>& toJson) {
+    return listRoute(req, db, " FROM " + table, {}, std::move(columns), toJson);
+}
+
+sdk::Response listRoute(const sdk::Request& req, sdk::Database& db, const std::string& from,
+                        const sdk::Params& from_params, std::vector<ListColumn> columns,
+                        const std::function<sdk::Json(const sdk::Row&)>& toJson) {
     ListSpec spec;
     spec.columns = std::move(columns);
     spec.columns.push_back({"id", "id", ColumnKind::Text, false, false});
     spec.columns.push_back({"created_at", "created_at", ColumnKind::Timestamp, true, false});
     const auto query = parseListQuery(spec, req, db.engine());
     sdk::Params params;
-    const std::string sql = query.sql("*", " FROM " + table, true, params);
+    const std::string sql = query.sql("*", from, true, params);
+    // `from` precedes every placeholder of the list query in the statement.
+    params.insert(params.begin(), from_params.begin(), from_params.end());
     return sdk::Response::json(query.page(db.query(sql, params), toJson));
 }
 

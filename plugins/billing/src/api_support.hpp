@@ -81,6 +81,11 @@ private:
 sdk::Response listRoute(const sdk::Request& req, sdk::Database& db, const std::string& table,
                         std::vector<sdk::rest::ListColumn> columns,
                         const std::function<sdk::Json(const sdk::Row&)>& toJson);
+/// The same over `from` (" FROM ...", e.g. narrowed to the caller's own records by
+/// ownedFrom() in access.hpp), whose `from_params` come before the list query's.
+sdk::Response listRoute(const sdk::Request& req, sdk::Database& db, const std::string& from,
+                        const sdk::Params& from_params, std::vector<sdk::rest::ListColumn> columns,
+                        const std::function<sdk::Json(const sdk::Row&)>& toJson);
 
 /// Publishes an event; the payload gets "id" of `item` and the item under `key`.
 void publish(sdk::TenantScope& scope, const std::string& event, const std::string& key, const sdk::Json& item,

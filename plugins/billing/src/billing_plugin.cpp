@@ -8,6 +8,7 @@
 #include <tessera/sdk/rest/dates.hpp>
 #include <tessera/sdk/rest/idempotency.hpp>
 
+#include "access.hpp"
 #include "catalog.hpp"
 #include "gateways.hpp"
 #include "invoices.hpp"
@@ -51,27 +52,39 @@ public:
         r.route({M::Get, base + "/tax-rates/{id}", "billing.read", getTaxRateRoute});
         r.route({M::Patch, base + "/tax-rates/{id}", "billing.admin", patchTaxRateRoute});
 
-        r.route({M::Get, base + "/products", "billing.read", listProductsRoute});
-        r.route({M::Post, base + "/products", "billing.write", once(createProductRoute)});
-        r.route({M::Get, base + "/products/{id}", "billing.read", getProductRoute});
-        r.route({M::Patch, base + "/products/{id}", "billing.write", patchProductRoute});
-        r.route({M::Delete, base + "/products/{id}", "billing.delete", deleteProductRoute});
+        // Every route of a collection runs under the caller's role for it (access.hpp):
+        // own records only, hidden fields. `item`: the {id} must be visible to the caller;
+        // `create`: an own-records role's new record is its own; lists narrow themselves.
+        using R = BillingResource;
+        auto collection = [](R res, sdk::Handler h) { return underRole(res, false, false, std::move(h)); };
+        auto create = [](R res, sdk::Handler h) { return underRole(res, false, true, std::move(h)); };
+        auto item = [](R res, sdk::Handler h) { return underRole(res, true, false, std::move(h)); };
+        auto itemCreate = [](R res, sdk::Handler h) { return underRole(res, true, true, std::move(h)); };
 
-        r.route({M::Get, base + "/invoices", "billing.read", listInvoicesRoute});
-        r.route({M::Post, base + "/invoices", "billing.write", once(createInvoiceRoute)});
-        r.route({M::Get, base + "/invoices/{id}", "billing.read", getInvoiceRoute});
-        r.route({M::Patch, base + "/invoices/{id}", "billing.write", patchInvoiceRoute});
-        r.route({M::Delete, base + "/invoices/{id}", "billing.delete", deleteInvoiceRoute});
-        r.route({M::Post, base + "/invoices/{id}/issue", "billing.write", issueInvoiceRoute});
-        r.route({M::Post, base + "/invoices/{id}/void", "billing.invoices.void", voidInvoiceRoute});
-        r.route({M::Post, base + "/invoices/{id}/mark-uncollectible", "billing.invoices.void", markUncollectibleRoute});
-        r.route({M::Post, base + "/invoices/{id}/credit-notes", "billing.write", once(createCreditNoteRoute)});
-        r.route({M::Get, base + "/invoices/{id}/payments", "billing.read", listInvoicePaymentsRoute});
-        r.route({M::Post, base + "/invoices/{id}/payments", "billing.write", once(recordPaymentRoute)});
-        r.route({M::Get, base + "/invoices/{id}/pix", "billing.read", pixPayloadRoute});
-        r.route({M::Get, base + "/invoices/{id}/pix.svg", "billing.read", pixSvgRoute});
-        r.route({M::Get, base + "/invoices/{id}/pix.png", "billing.read", pixPngRoute});
-        r.route({M::Get, base + "/payments", "billing.read", listPaymentsRoute});
+        r.route({M::Get, base + "/products", "billing.read", collection(R::Products, listProductsRoute)});
+        r.route({M::Post, base + "/products", "billing.write", once(create(R::Products, createProductRoute))});
+        r.route({M::Get, base + "/products/{id}", "billing.read", collection(R::Products, getProductRoute)});
+        r.route({M::Patch, base + "/products/{id}", "billing.write", collection(R::Products, patchProductRoute)});
+        r.route({M::Delete, base + "/products/{id}", "billing.delete", collection(R::Products, deleteProductRoute)});
+
+        r.route({M::Get, base + "/invoices", "billing.read", collection(R::Invoices, listInvoicesRoute)});
+        r.route({M::Post, base + "/invoices", "billing.write", once(create(R::Invoices, createInvoiceRoute))});
+        r.route({M::Get, base + "/invoices/{id}", "billing.read", item(R::Invoices, getInvoiceRoute)});
+        r.route({M::Patch, base + "/invoices/{id}", "billing.write", item(R::Invoices, patchInvoiceRoute)});
+        r.route({M::Delete, base + "/invoices/{id}", "billing.delete", item(R::Invoices, deleteInvoiceRoute)});
+        r.route({M::Post, base + "/invoices/{id}/issue", "billing.write", item(R::Invoices, issueInvoiceRoute)});
+        r.route({M::Post, base + "/invoices/{id}/void", "billing.invoices.void", item(R::Invoices, voidInvoiceRoute)});
+        r.route({M::Post, base + "/invoices/{id}/mark-uncollectible", "billing.invoices.void",
+                 item(R::Invoices, markUncollectibleRoute)});
+        r.route({M::Post, base + "/invoices/{id}/credit-notes", "billing.write",
+                 once(item(R::Invoices, createCreditNoteRoute))});
+        r.route({M::Get, base + "/invoices/{id}/payments", "billing.read", item(R::Payments, listInvoicePaymentsRoute)});
+        r.route({M::Post, base + "/invoices/{id}/payments", "billing.write",
+                 once(itemCreate(R::Payments, recordPaymentRoute))});
+        r.route({M::Get, base + "/invoices/{id}/pix", "billing.read", item(R::Invoices, pixPayloadRoute)});
+        r.route({M::Get, base + "/invoices/{id}/pix.svg", "billing.read", item(R::Invoices, pixSvgRoute)});
+        r.route({M::Get, base + "/invoices/{id}/pix.png", "billing.read", item(R::Invoices, pixPngRoute)});
+        r.route({M::Get, base + "/payments", "billing.read", collection(R::Payments, listPaymentsRoute)});
 
         // Public: gateways cannot log in; the HMAC signature with the tenant's secret is
         // the authentication.
@@ -79,11 +92,13 @@ public:
         webhook.is_public = true;
         r.route(std::move(webhook));
 
-        r.route({M::Get, base + "/subscriptions", "billing.read", listSubscriptionsRoute});
-        r.route({M::Post, base + "/subscriptions", "billing.write", once(createSubscriptionRoute)});
-        r.route({M::Get, base + "/subscriptions/{id}", "billing.read", getSubscriptionRoute});
-        r.route({M::Patch, base + "/subscriptions/{id}", "billing.write", patchSubscriptionRoute});
-        r.route({M::Post, base + "/subscriptions/{id}/cancel", "billing.write", cancelSubscriptionRoute});
+        r.route({M::Get, base + "/subscriptions", "billing.read", collection(R::Subscriptions, listSubscriptionsRoute)});
+        r.route({M::Post, base + "/subscriptions", "billing.write",
+                 once(create(R::Subscriptions, createSubscriptionRoute))});
+        r.route({M::Get, base + "/subscriptions/{id}", "billing.read", item(R::Subscriptions, getSubscriptionRoute)});
+        r.route({M::Patch, base + "/subscriptions/{id}", "billing.write", item(R::Subscriptions, patchSubscriptionRoute)});
+        r.route({M::Post, base + "/subscriptions/{id}/cancel", "billing.write",
+                 item(R::Subscriptions, cancelSubscriptionRoute)});
 
         r.route({M::Get, base + "/reports/revenue", "billing.read", revenueReportRoute});
         r.route({M::Get, base + "/reports/aging", "billing.read", agingReportRoute});

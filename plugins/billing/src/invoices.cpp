@@ -5,6 +5,7 @@
 #include <tessera/sdk/rest/dates.hpp>
 #include <tessera/sdk/rest/ids.hpp>
 
+#include "access.hpp"
 #include "api_support.hpp"
 #include "money.hpp"
 #include "numbering.hpp"
@@ -79,6 +80,7 @@ sdk::Json invoiceToJson(sdk::Database& db, const sdk::Row& r) {
             {"overdue", overdue},
             {"days_overdue", overdue ? sdk::Json(dayNumber(today) - dayNumber(due)) : sdk::Json(0)},
             {"customer_id", r["customer_id"].asText()},
+            {"owner_id", optText(r["owner_id"])},
             {"currency", r["currency"].asText()},
             {"issue_date", optText(r["issue_date"])},
             {"due_date", optText(r["due_date"])},
@@ -251,7 +253,8 @@ HeaderInput readHeader(BodyReader& in, bool creating) {
     return h;
 }
 
-const std::set<std::string> kInvoiceFields = {"customer_id", "currency", "lines", "issue_date", "due_date", "notes"};
+const std::set<std::string> kInvoiceFields = {"customer_id", "currency", "lines", "issue_date", "due_date", "notes",
+                                              "owner_id"};
 
 std::string issueNumber(sdk::Database& db, const std::string& series, const std::string& format,
                         const std::string& date) {
@@ -282,6 +285,7 @@ sdk::Json createDraft(sdk::TenantScope& scope, const sdk::Json& body) {
     FieldErrors errors;
     BodyReader in(body, kInvoiceFields, errors);
     const auto h = readHeader(in, true);
+    in.text("owner_id", 64);
     auto& db = scope.db();
     if (h.customer_id) checkCustomer(scope, *h.customer_id, errors);
     if (h.issue_date && h.due_date && *h.due_date < *h.issue_date) errors.add("due_date", "must not be before issue_date");
@@ -290,9 +294,10 @@ sdk::Json createDraft(sdk::TenantScope& scope, const sdk::Json& body) {
     errors.throwIfAny();
     const std::string id = newId("in_"), now = nowIso();
     db.transaction([&] {
-        db.execute("INSERT INTO billing_invoices (id, kind, status, customer_id, currency, issue_date, due_date, notes,"
-                   " created_at, updated_at) VALUES (?, 'invoice', 'draft', ?, ?, ?, ?, ?, ?, ?)",
-                   {id, h.customer_id, h.currency, h.issue_date, h.due_date, h.notes, now, now});
+        db.execute("INSERT INTO billing_invoices (id, kind, status, customer_id, owner_id, currency, issue_date, due_date,"
+                   " notes, created_at, updated_at) VALUES (?, 'invoice', 'draft', ?, ?, ?, ?, ?, ?, ?, ?)",
+                   {id, h.customer_id, newRecordOwner(scope, body, *h.customer_id), h.currency, h.issue_date,
+                    h.due_date, h.notes, now, now});
         storeLines(db, id, doc.lines, false);
         storeTotals(db, id, doc.totals, false);
     });
@@ -418,11 +423,12 @@ sdk::Json createSubscriptionInvoice(sdk::TenantScope& scope, const std::string& 
     const auto settings = loadSettings(db);
     const std::string id = newId("in_"), now = nowIso();
     const std::string number = issueNumber(db, "invoice", settings.invoice_number_format, period_start);
-    db.execute("INSERT INTO billing_invoices (id, kind, number, status, customer_id, currency, issue_date, due_date,"
-               " subscription_id, subscription_period, created_at, updated_at)"
-               " VALUES (?, 'invoice', ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?)",
+    // The subscription's owner owns what it bills.
+    db.execute("INSERT INTO billing_invoices (id, kind, number, status, customer_id, owner_id, currency, issue_date,"
+               " due_date, subscription_id, subscription_period, created_at, updated_at)"
+               " SELECT ?, 'invoice', ?, 'open', ?, owner_id, ?, ?, ?, ?, ?, ?, ? FROM billing_subscriptions WHERE id = ?",
                {id, number, customer_id, currency, period_start, addDays(period_start, due_days), subscription_id,
-                period_start, now, now});
+                period_start, now, now, subscription_id});
     storeLines(db, id, doc.lines, false);
     storeTotals(db, id, doc.totals, false);
     auto invoice = requireInvoice(db, id);
@@ -433,7 +439,8 @@ sdk::Json createSubscriptionInvoice(sdk::TenantScope& scope, const std::string& 
 
 sdk::Response listInvoicesRoute(const sdk::Request& req, sdk::TenantScope& scope) {
     auto& db = scope.db();
-    return listRoute(req, db, "billing_invoices",
+    const auto from = ownedFrom(scope, BillingResource::Invoices, "billing_invoices");
+    return listRoute(req, db, from.from, from.params,
                      {{"number", "number", ColumnKind::Text, true, true},
                       {"kind", "kind", ColumnKind::Text, false, false},
                       {"status", "status", ColumnKind::Text, false, false},
@@ -442,7 +449,8 @@ sdk::Response listInvoicesRoute(const sdk::Request& req, sdk::TenantScope& scope
                       {"currency", "currency", ColumnKind::Text, false, false},
                       {"total", "total", ColumnKind::Integer, true, false},
                       {"issue_date", "issue_date", ColumnKind::Date, true, true},
-                      {"due_date", "due_date", ColumnKind::Date, true, true}},
+                      {"due_date", "due_date", ColumnKind::Date, true, true},
+                      {"owner_id", "owner_id", ColumnKind::Text, false, true}},
                      [&db](const sdk::Row& r) { return invoiceToJson(db, r); });
 }
 
@@ -467,6 +475,7 @@ sdk::Response patchInvoiceRoute(const sdk::Request& req, sdk::TenantScope& scope
         FieldErrors errors;
         BodyReader in(body, kInvoiceFields, errors);
         const auto h = readHeader(in, false);
+        const auto owner = in.text("owner_id", 64);
         if (h.customer_id) checkCustomer(scope, *h.customer_id, errors);
         const std::string currency = h.currency.value_or(current["currency"].get<std::string>());
         const bool reprice = body.contains("lines") || (h.currency && *h.currency != current["currency"]);
@@ -495,10 +504,11 @@ sdk::Response patchInvoiceRoute(const sdk::Request& req, sdk::TenantScope& scope
             errors.add("due_date", "must not be before issue_date");
         errors.throwIfAny();
         if (body.empty()) return current;
-        db.execute("UPDATE billing_invoices SET customer_id = ?, currency = ?, issue_date = ?, due_date = ?, notes = ?,"
-                   " version = version + 1, updated_at = ? WHERE id = ?",
-                   {h.customer_id.value_or(current["customer_id"].get<std::string>()), currency, issue, due,
-                    pick(h.notes, h.clear_notes, "notes"), nowIso(), id});
+        db.execute("UPDATE billing_invoices SET customer_id = ?, owner_id = ?, currency = ?, issue_date = ?,"
+                   " due_date = ?, notes = ?, version = version + 1, updated_at = ? WHERE id = ?",
+                   {h.customer_id.value_or(current["customer_id"].get<std::string>()),
+                    pick(owner, false, "owner_id"), currency, issue, due, pick(h.notes, h.clear_notes, "notes"),
+                    nowIso(), id});
         if (reprice) {
             storeLines(db, id, doc.lines, false);
             storeTotals(db, id, doc.totals, false);
@@ -588,9 +598,13 @@ sdk::Response createCreditNoteRoute(const sdk::Request& req, sdk::TenantScope& s
         const auto settings = loadSettings(db);
         const std::string id = newId("in_"), now = nowIso(), today = todayUtc();
         const std::string number = issueNumber(db, "credit_note", settings.credit_note_number_format, today);
-        db.execute("INSERT INTO billing_invoices (id, kind, number, status, customer_id, currency, issue_date, notes,"
-                   " original_invoice_id, created_at, updated_at) VALUES (?, 'credit_note', ?, 'issued', ?, ?, ?, ?, ?, ?, ?)",
-                   {id, number, original["customer_id"].get<std::string>(), currency, today, notes, original_id, now, now});
+        const sdk::Value owner = original["owner_id"].is_string() ? sdk::Value(original["owner_id"].get<std::string>())
+                                                                   : sdk::Value();
+        db.execute("INSERT INTO billing_invoices (id, kind, number, status, customer_id, owner_id, currency, issue_date,"
+                   " notes, original_invoice_id, created_at, updated_at)"
+                   " VALUES (?, 'credit_note', ?, 'issued', ?, ?, ?, ?, ?, ?, ?, ?)",
+                   {id, number, original["customer_id"].get<std::string>(), owner, currency, today, notes, original_id,
+                    now, now});
         storeLines(db, id, doc.lines, true);
         storeTotals(db, id, doc.totals, true);
         // What is still due is settled by the credit first; a credit beyond it (a paid

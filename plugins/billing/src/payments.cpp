@@ -3,6 +3,7 @@
 #include <tessera/sdk/rest/dates.hpp>
 #include <tessera/sdk/rest/ids.hpp>
 
+#include "access.hpp"
 #include "api_support.hpp"
 #include "invoices.hpp"
 #include "money.hpp"
@@ -95,7 +96,8 @@ sdk::Response listInvoicePaymentsRoute(const sdk::Request& req, sdk::TenantScope
 }
 
 sdk::Response listPaymentsRoute(const sdk::Request& req, sdk::TenantScope& scope) {
-    return listRoute(req, scope.db(), "billing_payments",
+    const auto from = ownedFrom(scope, BillingResource::Payments, "billing_payments");
+    return listRoute(req, scope.db(), from.from, from.params,
                      {{"invoice_id", "invoice_id", ColumnKind::Text, false, false},
                       {"method", "method", ColumnKind::Text, false, false},
                       {"currency", "currency", ColumnKind::Text, false, false},

@@ -5,6 +5,7 @@
 #include <tessera/sdk/rest/dates.hpp>
 #include <tessera/sdk/rest/errors.hpp>
 
+#include "access.hpp"
 #include "api_support.hpp"
 #include "invoices.hpp"
 #include "money.hpp"
@@ -21,6 +22,7 @@ bool validMonth(const std::string& m) { return m.size() == 7 && validDate(m + "-
 }  // namespace
 
 sdk::Response revenueReportRoute(const sdk::Request& req, sdk::TenantScope& scope) {
+    requireUnrestrictedReports(scope);
     const std::string today = todayUtc();
     std::string to = today.substr(0, 7);
     std::string from = addMonthsAnchored(today, -11, 1).substr(0, 7);
@@ -63,6 +65,7 @@ sdk::Response revenueReportRoute(const sdk::Request& req, sdk::TenantScope& scop
 }
 
 sdk::Response agingReportRoute(const sdk::Request& req, sdk::TenantScope& scope) {
+    requireUnrestrictedReports(scope);
     std::string as_of = todayUtc();
     for (const auto& [key, value] : req.query) {
         if (key != "as_of") badQuery(key, "unknown query parameter");
@@ -94,6 +97,7 @@ sdk::Response agingReportRoute(const sdk::Request& req, sdk::TenantScope& scope)
 }
 
 sdk::Response mrrReportRoute(const sdk::Request& req, sdk::TenantScope& scope) {
+    requireUnrestrictedReports(scope);
     if (!req.query.empty()) badQuery(req.query.begin()->first, "unknown query parameter");
     auto& db = scope.db();
     std::map<std::string, std::pair<Amount, long>> by_currency;

@@ -3,6 +3,7 @@
 #include <tessera/sdk/rest/dates.hpp>
 #include <tessera/sdk/rest/ids.hpp>
 
+#include "access.hpp"
 #include "api_support.hpp"
 #include "invoices.hpp"
 #include "settings.hpp"
@@ -19,6 +20,7 @@ sdk::Json subscriptionToJson(const sdk::Row& r) {
     auto opt = [](const sdk::Value& v) { return v.isNull() ? sdk::Json(nullptr) : sdk::Json(v.asText()); };
     return {{"id", r["id"].asText()},
             {"customer_id", r["customer_id"].asText()},
+            {"owner_id", opt(r["owner_id"])},
             {"currency", r["currency"].asText()},
             {"cycle", r["cycle"].asText()},
             {"anchor_day", r["anchor_day"].asInt()},
@@ -126,8 +128,10 @@ void runOverdueNotices(sdk::TenantScope& scope, const std::string& today, JobRep
 }
 
 sdk::Response listSubscriptionsRoute(const sdk::Request& req, sdk::TenantScope& scope) {
-    return listRoute(req, scope.db(), "billing_subscriptions",
+    const auto from = ownedFrom(scope, BillingResource::Subscriptions, "billing_subscriptions");
+    return listRoute(req, scope.db(), from.from, from.params,
                      {{"status", "status", ColumnKind::Text, false, false},
+                      {"owner_id", "owner_id", ColumnKind::Text, false, true},
                       {"customer_id", "customer_id", ColumnKind::Text, false, false},
                       {"cycle", "cycle", ColumnKind::Text, false, false},
                       {"currency", "currency", ColumnKind::Text, false, false},
@@ -139,8 +143,10 @@ sdk::Response createSubscriptionRoute(const sdk::Request& req, sdk::TenantScope&
     const auto body = sdk::parseJsonObject(req);
     auto& db = scope.db();
     FieldErrors errors;
-    BodyReader in(body, {"customer_id", "currency", "cycle", "items", "start_date", "anchor_day", "due_days"}, errors);
+    BodyReader in(body, {"customer_id", "currency", "cycle", "items", "start_date", "anchor_day", "due_days", "owner_id"},
+                  errors);
     const auto customer = in.text("customer_id", 64, true);
+    in.text("owner_id", 64);
     const auto currency = in.currency("currency", true);
     const auto cycle = in.oneOf("cycle", {"monthly", "bimonthly", "quarterly", "yearly"}, true);
     const auto start = in.date("start_date").value_or(todayUtc());
@@ -155,10 +161,10 @@ sdk::Response createSubscriptionRoute(const sdk::Request& req, sdk::TenantScope&
     std::string first = addMonthsAnchored(start, 0, anchor_day);
     if (first < start) first = addMonthsAnchored(start, 1, anchor_day);
     const std::string id = newId("sb_"), now = nowIso();
-    db.execute("INSERT INTO billing_subscriptions (id, customer_id, currency, cycle, anchor_day, start_date,"
+    db.execute("INSERT INTO billing_subscriptions (id, customer_id, owner_id, currency, cycle, anchor_day, start_date,"
                " next_invoice_date, status, due_days, items, created_at, updated_at)"
-               " VALUES (?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?)",
-               {id, *customer, *currency, *cycle, anchor_day, start, first,
+               " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?)",
+               {id, *customer, newRecordOwner(scope, body, *customer), *currency, *cycle, anchor_day, start, first,
                 due_days ? *due_days : loadSettings(db).default_due_days, body["items"].dump(), now, now});
     auto sub = requireSubscription(db, id);
     publish(scope, "subscription.created", "subscription", sub);

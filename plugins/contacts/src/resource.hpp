@@ -59,9 +59,20 @@ const ResourceSpec& companySpec();
 inline constexpr std::size_t kMaxTags = 50;
 inline constexpr std::size_t kMaxNotesLength = 10000;
 
+/// 404 (contact_not_found / company_not_found) unless the contact or company named by
+/// (subject_type, subject_id) exists and the caller's role lets it see that record.
+void requireVisibleSubject(const sdk::Params& subject, sdk::TenantScope& scope);
+
 /// Notes and activities of contacts and companies, in one table told apart by
-/// subject_type (the singular); single items live at /api/v1/activities/{id}.
-inline const sdk::rest::ActivityStore kActivities{
-    "contacts_activities", {"subject_type", "subject_id"}, "act_", "/api/v1/activities", kMaxNotesLength};
+/// subject_type (the singular); single items live at /api/v1/activities/{id}. An activity
+/// is as visible as its record (own_records_only of "contacts" / "companies"); a role's
+/// hidden fields of "activities" apply to them all.
+inline const sdk::rest::ActivityStore kActivities{"contacts_activities",
+                                                  {"subject_type", "subject_id"},
+                                                  "act_",
+                                                  "/api/v1/activities",
+                                                  kMaxNotesLength,
+                                                  "activities",
+                                                  requireVisibleSubject};
 
 }  // namespace tessera::plugins::contacts

@@ -101,6 +101,12 @@ void requireVisibleRecord(const ResourceSpec& spec, const std::string& id, sdk::
     requireVisible(spec, scope.access(spec.plural), scope, requireRecord(scope.db(), spec, id));
 }
 
+void requireVisibleSubject(const sdk::Params& subject, sdk::TenantScope& scope) {
+    const std::string type = subject.at(0).asText();
+    const ResourceSpec& spec = type == companySpec().singular ? companySpec() : contactSpec();
+    requireVisibleRecord(spec, subject.at(1).asText(), scope);
+}
+
 sdk::Response deleteRecordRoute(const ResourceSpec& spec, const sdk::Request& req, sdk::TenantScope& scope) {
     auto& db = scope.db();
     const auto rules = scope.access(spec.plural);

@@ -22,6 +22,10 @@ sdk::Json requireVisibleDeal(const sdk::AccessRules& rules, sdk::TenantScope& sc
 
 }  // namespace
 
+void requireVisibleDealSubject(const sdk::Params& subject, sdk::TenantScope& scope) {
+    requireVisibleDeal(scope.access("deals"), scope, subject.at(0).asText());
+}
+
 sdk::Response createDealRoute(const sdk::Request& req, sdk::TenantScope& scope) {
     allowOnlyParams(req, {});
     sdk::Json body = sdk::parseJsonObject(req);

@@ -23,8 +23,17 @@ inline const sdk::rest::CustomFieldStore kDealCustomFields{"deals_custom_fields"
 
 /// Notes and activities on deals (migration 0005). Single items live at
 /// /api/v1/deal-activities/{id} because /api/v1/activities belongs to contacts.
-inline const sdk::rest::ActivityStore kDealActivities{
-    "deals_activities", {"deal_id"}, "dact_", "/api/v1/deal-activities", 10000};
+/// 404 deal_not_found unless the deal `subject[0]` exists and the caller's role lets it
+/// see it (own_records_only of "deals").
+void requireVisibleDealSubject(const sdk::Params& subject, sdk::TenantScope& scope);
+/// A deal's activities are as visible as the deal; hidden fields of "deal_activities" apply.
+inline const sdk::rest::ActivityStore kDealActivities{"deals_activities",
+                                                      {"deal_id"},
+                                                      "dact_",
+                                                      "/api/v1/deal-activities",
+                                                      10000,
+                                                      "deal_activities",
+                                                      requireVisibleDealSubject};
 inline constexpr std::int64_t kMaxAmount = 1'000'000'000'000'000;  ///< 10^15 minor units.
 
 /// Column list for SELECTs producing dealFromRow() input; needs "FROM deals_deals d JOIN

@@ -71,17 +71,18 @@ public:
         r.route({M::Delete, "/api/v1/deals/{id}", "deals.delete", deleteDealRoute});
         r.route({M::Get, "/api/v1/deals/{id}/history", "deals.read", dealHistoryRoute});
 
-        // The deal must exist (404 deal_not_found) before its activities are read or added.
+        // The deal must exist and be visible to the caller (404 deal_not_found) before its
+        // activities are read or added.
         auto list = [](ActivityFilter which) {
             return [which](const sdk::Request& req, sdk::TenantScope& s) {
-                const auto deal = requireDeal(s.db(), req.param("id"));
-                return listActivities(kDealActivities, {deal["id"].get<std::string>()}, which, req, s);
+                requireVisibleDealSubject({req.param("id")}, s);
+                return listActivities(kDealActivities, {req.param("id")}, which, req, s);
             };
         };
         auto create = [once](bool note) {
             return once([note](const sdk::Request& req, sdk::TenantScope& s) {
-                const auto deal = requireDeal(s.db(), req.param("id"));
-                return createActivity(kDealActivities, {deal["id"].get<std::string>()}, note, req, s);
+                requireVisibleDealSubject({req.param("id")}, s);
+                return createActivity(kDealActivities, {req.param("id")}, note, req, s);
             });
         };
         r.route({M::Get, "/api/v1/deals/{id}/notes", "deals.read", list(ActivityFilter::Notes)});

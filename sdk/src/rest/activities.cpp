@@ -1,5 +1,6 @@
 #include <tessera/sdk/rest/activities.hpp>
 
+#include <tessera/sdk/rest/access.hpp>
 #include <tessera/sdk/rest/dates.hpp>
 #include <tessera/sdk/rest/errors.hpp>
 #include <tessera/sdk/rest/etags.hpp>
@@ -43,11 +44,39 @@ Json toJson(const ActivityStore& store, const Row& r) {
     return j;
 }
 
+AccessRules rulesOf(const ActivityStore& store, const TenantScope& scope) {
+    return store.resource.empty() ? AccessRules{} : scope.access(store.resource);
+}
+
 Json requireActivity(const ActivityStore& store, Database& db, const std::string& id) {
     auto row = id.size() <= 64 ? db.queryOne("SELECT " + columns(store) + " FROM " + store.table + " WHERE id = ?", {id})
                                : std::nullopt;
     if (!row) throw ApiError(404, "activity_not_found", "no activity with this id");
     return toJson(store, *row);
+}
+
+// The activity, if its subject is visible to the caller; otherwise it does not exist.
+Json requireVisibleActivity(const ActivityStore& store, TenantScope& scope, const std::string& id) {
+    auto activity = requireActivity(store, scope.db(), id);
+    if (store.require_subject) {
+        Params subject;
+        for (const auto& c : store.subject_columns) subject.emplace_back(activity[c].get<std::string>());
+        try {
+            store.require_subject(subject, scope);
+        } catch (const ApiError& e) {
+            if (e.status() != 404) throw;
+            throw ApiError(404, "activity_not_found", "no activity with this id");
+        }
+    }
+    return activity;
+}
+
+// 422 naming a field of the body that the caller's role hides.
+void refuseHiddenWrites(const AccessRules& rules, const Json& body) {
+    for (const auto& [key, value] : body.items())
+        if (rules.hidden(key))
+            throw ApiError(422, "validation_failed", "the field '" + key + "' is not writable with your role",
+                           {{key, "is hidden for your role"}});
 }
 
 // Validates the writable fields in `body` into `out` (timestamps normalised).
@@ -107,8 +136,9 @@ Response listActivities(const ActivityStore& store, const Params& subject, Activ
     sql += " ORDER BY occurred_at DESC, id DESC LIMIT ?";
     params.push_back(static_cast<long long>(limit + 1));
     const auto rows = scope.db().query(sql, params);
+    const auto rules = rulesOf(store, scope);
     Json data = Json::array();
-    for (std::size_t i = 0; i < rows.size() && i < limit; ++i) data.push_back(toJson(store, rows[i]));
+    for (std::size_t i = 0; i < rows.size() && i < limit; ++i) data.push_back(visible(rules, toJson(store, rows[i])));
     Json next = nullptr;
     if (rows.size() > limit)
         next = encodeCursor(Json::array({rows[limit - 1]["occurred_at"].asText(), rows[limit - 1]["id"].asText()}));
@@ -119,6 +149,8 @@ Response createActivity(const ActivityStore& store, const Params& subject, bool 
                         TenantScope& scope) {
     allowOnlyParams(req, {});
     const Json body = parseJsonObject(req);
+    const auto rules = rulesOf(store, scope);
+    refuseHiddenWrites(rules, body);
     Json errors = Json::object(), values = Json::object();
     std::string kind = "note";
     if (note) {
@@ -154,26 +186,28 @@ Response createActivity(const ActivityStore& store, const Params& subject, bool 
                    values.value("done", false), actorOf(scope), now, now});
     auto& db = scope.db();
     db.execute("INSERT INTO " + store.table + " (" + cols + ") VALUES (" + marks + ")", params);
-    return createdResponse(requireActivity(store, db, id), store.item_path);
+    return createdResponse(visible(rules, requireActivity(store, db, id)), store.item_path);
 }
 
 Response getActivity(const ActivityStore& store, const Request& req, TenantScope& scope) {
     allowOnlyParams(req, {});
-    return getResponse(req, requireActivity(store, scope.db(), req.param("id")));
+    return getResponse(req, visible(rulesOf(store, scope), requireVisibleActivity(store, scope, req.param("id"))));
 }
 
 Response patchActivity(const ActivityStore& store, const Request& req, TenantScope& scope) {
     allowOnlyParams(req, {});
     const Json body = parseJsonObject(req);
+    const auto rules = rulesOf(store, scope);
     auto& db = scope.db();
-    const auto current = requireActivity(store, db, req.param("id"));
+    const auto current = requireVisibleActivity(store, scope, req.param("id"));
+    refuseHiddenWrites(rules, body);
     checkIfMatch(req, current);
     Json errors = Json::object(), values = Json::object();
     checkFields(store, body, current["kind"].get<std::string>(), false, values, errors);
     throwIfInvalid(errors);
     bool changed = false;
     for (const auto& [k, v] : values.items()) changed = changed || !current.contains(k) || current[k] != v;
-    if (!changed) return itemResponse(current);
+    if (!changed) return itemResponse(visible(rules, current));
     std::string sets;
     Params params;
     for (const auto& [k, v] : values.items()) {
@@ -186,13 +220,13 @@ Response patchActivity(const ActivityStore& store, const Request& req, TenantSco
     params.insert(params.end(), {nowIso(), current["id"].get<std::string>(), current["version"].get<std::int64_t>()});
     if (db.execute("UPDATE " + store.table + " SET " + sets + " WHERE id = ? AND version = ?", params) == 0)
         throw ApiError(412, "precondition_failed", "the activity was changed concurrently; retry");
-    return itemResponse(requireActivity(store, db, current["id"].get<std::string>()));
+    return itemResponse(visible(rules, requireActivity(store, db, current["id"].get<std::string>())));
 }
 
 Response deleteActivity(const ActivityStore& store, const Request& req, TenantScope& scope) {
     allowOnlyParams(req, {});
     auto& db = scope.db();
-    const auto current = requireActivity(store, db, req.param("id"));
+    const auto current = requireVisibleActivity(store, scope, req.param("id"));
     checkIfMatch(req, current);
     if (db.execute("DELETE FROM " + store.table + " WHERE id = ? AND version = ?",
                    {current["id"].get<std::string>(), current["version"].get<std::int64_t>()}) == 0)

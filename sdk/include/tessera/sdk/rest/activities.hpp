@@ -11,6 +11,7 @@
 /// (<subject columns>, occurred_at, id).
 
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,15 @@ struct ActivityStore {
     std::string id_prefix;                     ///< e.g. "dact_".
     std::string item_path;                     ///< Collection of single items, e.g. "/api/v1/deal-activities".
     std::size_t max_body = 10000;              ///< Characters of `body`.
+    /// The access-rules resource of the activities themselves (TenantScope::access), e.g.
+    /// "activities": a role's hidden fields of it are left out of every activity returned
+    /// and refused in writes. Empty: no field is hidden.
+    std::string resource;
+    /// Throws ApiError 404 when the caller may not see the subject whose column values are
+    /// `subject` (e.g. a contact owned by someone else under own_records_only). The item
+    /// routes call it with the activity's own subject and answer 404 activity_not_found,
+    /// so an activity is exactly as visible as its record. Empty: every subject is visible.
+    std::function<void(const Params& subject, TenantScope& scope)> require_subject;
 };
 
 /// Which activities a subject listing returns.
@@ -32,7 +42,8 @@ enum class ActivityFilter { Notes, Activities, All };
 
 /// GET <subject>/notes | activities | timeline for the subject whose column values are
 /// `subject` (in subject_columns order; the caller has checked the subject exists and is
-/// visible): {"data":[...],"next_cursor":...}, newest first. Accepts limit and cursor.
+/// visible, answering the subject's own 404 otherwise): {"data":[...],"next_cursor":...},
+/// newest first. Accepts limit and cursor.
 Response listActivities(const ActivityStore& store, const Params& subject, ActivityFilter which, const Request& req,
                         TenantScope& scope);
 

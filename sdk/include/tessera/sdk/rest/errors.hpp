@@ -1,9 +1,12 @@
 #pragma once
 /// The error shapes of docs/api.md as one-liners: 422 validation_failed carrying every
-/// field problem at once, and 400 invalid_query naming the offending parameter. Part of
+/// field problem at once (or naming one field), 400 invalid_query naming the offending
+/// parameter, and the checks of a required text field that end in them. Part of
 /// tessera_sdk_rest.
 
+#include <cstddef>
 #include <initializer_list>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -14,6 +17,18 @@ namespace tessera::sdk::rest {
 /// Throws ApiError 422 "validation_failed" carrying `errors` (field -> problem) when it
 /// is not empty; does nothing otherwise.
 void throwIfInvalid(const Json& errors);
+
+/// Throws ApiError 422 "validation_failed" for one field: the message is
+/// "<field> <problem>" and `fields` is {field: problem}.
+[[noreturn]] void invalidField(const std::string& field, const std::string& problem);
+
+/// The string `body[field]` of 1 to `max` bytes; otherwise throws invalidField() saying it
+/// "is required" (missing or null), "must be a string", "must not be empty" or "must be
+/// at most <max> characters". `body` must be a JSON object.
+std::string requiredString(const Json& body, const std::string& field, std::size_t max);
+
+/// Like requiredString(), but a missing or null field is nullopt instead of an error.
+std::optional<std::string> optionalString(const Json& body, const std::string& field, std::size_t max);
 
 /// Throws ApiError 400 "invalid_query" naming `param` and what is wrong with it.
 [[noreturn]] void badQuery(const std::string& param, const std::string& problem);

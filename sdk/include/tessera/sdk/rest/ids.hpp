@@ -8,7 +8,8 @@
 namespace tessera::sdk::rest {
 
 /// A new opaque id: `prefix` plus 20 random base32 characters (100 bits), e.g. "ct_...".
-/// Thread-safe (one generator per thread).
+/// Not a secret: a per-thread generator seeded from the OS CSPRNG, so ids are unique
+/// across threads and processes but must never grant access. Thread-safe.
 std::string newId(std::string_view prefix);
 
 }  // namespace tessera::sdk::rest
