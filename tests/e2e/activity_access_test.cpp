@@ -9,8 +9,6 @@
 namespace tessera::test {
 namespace {
 
-constexpr const char* kPassword = "correct horse battery staple";
-
 class ActivityAccess : public HostSuite {
 public:
     static void SetUpTestSuite() {

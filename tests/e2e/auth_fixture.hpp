@@ -30,7 +30,7 @@ protected:
 
     // A user made by the tenant's Owner through the users API.
     static Json makeUser(const std::string& tenant, const std::string& email, const std::string& role,
-                         const std::string& password = "correct horse battery staple") {
+                         const std::string& password = kPassword) {
         auto r = host_->request("POST", "/api/v1/users", tenant,
                                 {{"email", email}, {"name", email.substr(0, email.find('@'))}, {"role", role},
                                  {"password", password}});

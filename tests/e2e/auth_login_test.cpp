@@ -10,8 +10,6 @@
 namespace tessera::test {
 namespace {
 
-constexpr const char* kPassword = "correct horse battery staple";
-
 class AuthLogin : public AuthTest {};
 
 TEST_F(AuthLogin, ASessionCookieIsHttpOnlyLaxAndStateChangesNeedTheCsrfToken) {

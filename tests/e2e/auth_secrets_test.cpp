@@ -15,7 +15,6 @@
 namespace tessera::test {
 namespace {
 
-constexpr const char* kPassword = "correct horse battery staple";
 const std::string kOtherKey(64, 'c');
 
 class AuthSecrets : public ::testing::Test {

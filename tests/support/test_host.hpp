@@ -15,6 +15,9 @@
 
 namespace tessera::test {
 
+// The password test users are given (the host hashes it like any other).
+inline constexpr const char* kPassword = "correct horse battery staple";
+
 using Json = nlohmann::json;
 
 struct HttpResult {

@@ -22,7 +22,9 @@ namespace tessera::host {
 
 class RunLog {
 public:
-    // Rows kept per tenant while its database refuses them; older ones are dropped (logged).
+    // Rows waiting per tenant at most (its database stalls longer than the batches come);
+    // beyond it the oldest are dropped, each one logged. A batch the database refuses is
+    // logged and dropped, not retried.
     static constexpr std::size_t kMaxPendingPerTenant = 10000;
     // A batch this large is written at once instead of waiting for the interval.
     static constexpr std::size_t kBatch = 256;

@@ -9,7 +9,7 @@
 namespace tessera::plugins::billing::test {
 namespace {
 
-constexpr const char* kPassword = "correct horse battery staple";
+using tessera::test::kPassword;
 
 class BillingAccess : public BillingTest {
 protected:
