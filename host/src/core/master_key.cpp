@@ -15,6 +15,8 @@
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 
+#include <tessera/sdk/rest/text.hpp>
+
 #include "config/settings_section.hpp"
 
 namespace tessera::host {
@@ -91,13 +93,6 @@ SecretBox::Key keyFromFile(const std::string& data_dir, std::string& path_out) {
     }
 }
 
-int hexDigit(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
 }  // namespace
 
 SecretBox::Key parseMasterKey(const std::string& text, const std::string& what) {
@@ -105,7 +100,7 @@ SecretBox::Key parseMasterKey(const std::string& text, const std::string& what) 
     if (text.size() == 2 * key.size()) {
         bool ok = true;
         for (std::size_t i = 0; i < key.size() && ok; ++i) {
-            const int hi = hexDigit(text[2 * i]), lo = hexDigit(text[2 * i + 1]);
+            const int hi = sdk::rest::hexDigitValue(text[2 * i]), lo = sdk::rest::hexDigitValue(text[2 * i + 1]);
             ok = hi >= 0 && lo >= 0;
             key[i] = static_cast<std::uint8_t>(hi * 16 + lo);
         }

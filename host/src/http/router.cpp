@@ -3,6 +3,8 @@
 #include <set>
 #include <stdexcept>
 
+#include <tessera/sdk/rest/text.hpp>
+
 namespace tessera::host {
 namespace {
 
@@ -18,13 +20,6 @@ std::vector<std::string_view> splitPath(std::string_view path) {
         i = j + 1;
     }
     return out;
-}
-
-int hexValue(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
 }
 
 }  // namespace
@@ -54,7 +49,7 @@ std::optional<std::string> percentDecode(std::string_view in, bool plus_is_space
     for (std::size_t i = 0; i < in.size(); ++i) {
         if (in[i] == '%') {
             if (i + 2 >= in.size()) return std::nullopt;
-            const int hi = hexValue(in[i + 1]), lo = hexValue(in[i + 2]);
+            const int hi = sdk::rest::hexDigitValue(in[i + 1]), lo = sdk::rest::hexDigitValue(in[i + 2]);
             if (hi < 0 || lo < 0) return std::nullopt;
             out += static_cast<char>(hi * 16 + lo);
             i += 2;

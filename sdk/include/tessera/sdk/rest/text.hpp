@@ -31,6 +31,9 @@ std::string lowerAscii(std::string_view text);
 /// (use with ESCAPE '\').
 std::string containsPattern(std::string_view needle);
 
+/// The value of a hexadecimal digit (either case), or -1 when `c` is not one.
+int hexDigitValue(char c);
+
 /// URL-safe base64 without padding, for opaque cursors.
 std::string base64url(std::string_view bytes);
 /// Inverse of base64url(); nullopt for characters outside its alphabet.
