@@ -42,14 +42,14 @@ TEST(Loader, RefusesEachBadFixtureWithItsReason) {
     EXPECT_EQ(s["fixture_dependent"]["state"], "active");
     // start() only runs when serving; the CLI declares but does not start.
     EXPECT_EQ(s["fixture_throws_start"]["state"], "active");
-    expectRefused("fixture_wrong_abi", "built for plugin ABI 999, this host speaks ABI 1");
+    expectRefused("fixture_wrong_abi", "built for plugin ABI 999, this host speaks ABI 2");
     expectRefused("fixture_bad_manifest", "plugin.json: field 'version' must be semver");
     expectRefused("fixture_throws_declare", "declare() failed: declare exploded on purpose");
     expectRefused("fixture_missing_dep", "depends on 'fixture_nonexistent', which is not installed");
     expectRefused("fixture_cycle_a", "dependency cycle");
     expectRefused("fixture_cycle_b", "dependency cycle");
     expectRefused("fixture_overlap", "overlaps GET /api/v1/fixture/items/{id} of plugin 'fixture_good'");
-    expectRefused("fixture_old_sdk", "needs SDK >=2.0.0 <3.0.0, this host provides 1.0.0");
+    expectRefused("fixture_old_sdk", "needs SDK >=2.0.0 <3.0.0, this host provides 1.1.0");
 }
 
 TEST(Loader, RefusesAnIdLoadedTwice) {

@@ -72,7 +72,10 @@ int Host::serve() {
     services.hooks = &workflows;
     EventBus events(services, executor);
     events.setObserver(&workflows);
-    Dispatcher dispatcher(config_, services, *directory_, events, &guard);
+    // Declared before the shutdown below, so the pool has run its last group when it goes.
+    std::optional<GroupCommit> groups;
+    if (pool_->engine() == sdk::Engine::Sqlite) groups.emplace(*pool_, *tenants_, executor);
+    Dispatcher dispatcher(config_, services, *directory_, events, &guard, groups ? &*groups : nullptr);
 
     // Whatever way serve() ends, pool work finishes before plugin code is unloaded.
     struct Shutdown {
@@ -116,7 +119,8 @@ int Host::serve() {
     MailSender mail_sender(mail_settings_, mail_, *directory_, *tenants_, *pool_);
     mail_sender.start(executor);
 
-    HttpServer server(config_, executor, [&](HttpRequest& r) { return dispatcher.handle(r); });
+    HttpServer server(config_, executor,
+                      [&](HttpRequest& r, std::function<void(HttpResponse)> reply) { dispatcher.handle(r, std::move(reply)); });
     server.start();
     const std::string host = config_.listen.substr(0, config_.listen.rfind(':'));
     std::printf("tessera listening on http://%s:%u\n", host.c_str(), static_cast<unsigned>(server.port()));

@@ -122,7 +122,6 @@ std::optional<RequestGuard::Admission> AuthGuard::overQuota(const HttpRequest& r
 
 RequestGuard::Admission AuthGuard::admit(const HttpRequest& request, const TenantRecord& tenant,
                                          const RouteEntry& route, const std::string& request_id) {
-    currentIdentity().reset();
     const Plan plan = auth_.plans().forTenant(tenant.id);
     if (const auto wait = auth_.limiter().take(tenant.id, plan.requests_per_minute)) {
         auto a = reject(429, "rate_limited",
@@ -185,16 +184,21 @@ RequestGuard::Admission AuthGuard::admit(const HttpRequest& request, const Tenan
                       {{"permission", permission}});
     }
     if (auto over = overQuota(request, tenant, route, plan, request_id)) return std::move(*over);
-    currentIdentity() = identity;
     Admission a;
     a.principal = identity->principal();
+    a.caller = identity;
     return a;
 }
 
+void AuthGuard::enter(const std::shared_ptr<const void>& caller) {
+    currentIdentity() = std::static_pointer_cast<const Identity>(caller);
+}
+
+void AuthGuard::leave() { currentIdentity().reset(); }
+
 void AuthGuard::finish(const sdk::Request& request, const TenantRecord& tenant, const RouteEntry& route,
-                       HttpResponse& response) {
-    IdentityPtr identity = std::move(currentIdentity());
-    currentIdentity().reset();
+                       const std::shared_ptr<const void>& caller, HttpResponse& response) {
+    const auto identity = std::static_pointer_cast<const Identity>(caller);
     const std::string method = sdk::methodName(request.method);
     if (!stateChanging(method)) return;
     if (response.status == 201 && createsCountedRecord(method, route)) auth_.usage().recordCreated(tenant.info(), route.plugin);

@@ -15,8 +15,10 @@ public:
 
     Admission admit(const HttpRequest& request, const TenantRecord& tenant, const RouteEntry& route,
                     const std::string& request_id) override;
+    void enter(const std::shared_ptr<const void>& caller) override;
+    void leave() override;
     void finish(const sdk::Request& request, const TenantRecord& tenant, const RouteEntry& route,
-                HttpResponse& response) override;
+                const std::shared_ptr<const void>& caller, HttpResponse& response) override;
 
     // The identity a credential resolves to (cache first). Exposed for the benchmark.
     IdentityPtr resolve(const TenantRecord& tenant, const std::string& kind, const std::string& secret);

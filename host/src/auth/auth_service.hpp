@@ -50,9 +50,9 @@ private:
     MailOutbox& mail_;
 };
 
-// The identity admitted for the request running on this thread (set by the guard,
-// cleared when the request finishes). The dispatcher runs admit(), the handler and
-// finish() on one worker thread, so the access policy and the audit writer can read the
+// The identity admitted for the handler running on this thread: set by the guard's
+// enter() and cleared by leave(), which the dispatcher calls around the handler on
+// whichever thread runs it, so the access policy and the route helpers can read the
 // credential without another lookup.
 IdentityPtr& currentIdentity();
 

@@ -22,6 +22,12 @@ namespace {
 constexpr const char* kControlSchema = "tessera";
 
 std::string quoteIdent(const std::string& name) { return "\"" + name + "\""; }
+
+struct BoundConnection {
+    const ConnectionPool* pool = nullptr;
+    ConnectionPool::Lease* lease = nullptr;
+};
+thread_local BoundConnection t_bound;
 }  // namespace
 
 std::string ConnectionPool::schemaName(const std::string& slug) {
@@ -72,7 +78,12 @@ ConnectionPool::Lease ConnectionPool::acquireControl() {
     return Lease(this, control_.get());
 }
 
+ConnectionPool::Binding::Binding(Lease& lease) { t_bound = {lease.pool_, &lease}; }
+
+ConnectionPool::Binding::~Binding() { t_bound = {}; }
+
 ConnectionPool::Lease ConnectionPool::acquire(const std::string& slug) {
+    if (t_bound.pool == this && t_bound.lease->conn_->tenant == slug) return Lease(this, t_bound.lease->conn_, true);
     std::unique_lock lock(mutex_);
     const auto deadline = std::chrono::steady_clock::now() + limits_.wait;
     const bool sqlite = url_.engine == sdk::Engine::Sqlite;
@@ -168,7 +179,7 @@ void ConnectionPool::release(Connection* c) {
 }
 
 ConnectionPool::Lease::~Lease() {
-    if (conn_) pool_->release(conn_);
+    if (conn_ && !joined_) pool_->release(conn_);
 }
 
 SqlDatabase& ConnectionPool::Lease::db() { return *conn_->db; }

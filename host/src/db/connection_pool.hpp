@@ -42,16 +42,29 @@ public:
     // left behind is rolled back.
     class Lease {
     public:
-        Lease(Lease&& o) noexcept : pool_(o.pool_), conn_(o.conn_) { o.conn_ = nullptr; }
+        Lease(Lease&& o) noexcept : pool_(o.pool_), conn_(o.conn_), joined_(o.joined_) { o.conn_ = nullptr; }
         Lease& operator=(Lease&&) = delete;
         ~Lease();
         SqlDatabase& db();
 
     private:
         friend class ConnectionPool;
-        Lease(ConnectionPool* pool, Connection* conn) : pool_(pool), conn_(conn) {}
+        Lease(ConnectionPool* pool, Connection* conn, bool joined = false) : pool_(pool), conn_(conn), joined_(joined) {}
         ConnectionPool* pool_;
         Connection* conn_;
+        bool joined_;  // a Binding's connection: its owner gives it back, not this lease
+    };
+
+    // While it lives, acquire() of the lease's tenant on this thread answers with the
+    // lease's own connection. A group commit holds the tenant's write lock for several
+    // requests; a second connection taken on the same thread (the audit log, a workflow
+    // hook) would wait for that lock behind itself.
+    class Binding {
+    public:
+        explicit Binding(Lease& lease);
+        ~Binding();
+        Binding(const Binding&) = delete;
+        Binding& operator=(const Binding&) = delete;
     };
 
     ConnectionPool(DatabaseUrl url, Limits limits);

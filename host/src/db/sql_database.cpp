@@ -289,23 +289,55 @@ void SqlDatabase::stream(std::string_view sql, const sdk::Params& params,
 }
 
 void SqlDatabase::begin() {
+    if (in_group_) executeScript("SAVEPOINT tx");
     // SQLite: take the write lock up front. A deferred transaction that reads and then
     // writes fails with SQLITE_BUSY under contention instead of waiting its turn.
-    if (sqlite_) executeScript("BEGIN IMMEDIATE");
+    else if (sqlite_) executeScript("BEGIN IMMEDIATE");
     else translateErrors(engine_, [&] { session_.begin(); });
     in_transaction_ = true;
 }
 
 void SqlDatabase::commit() {
     in_transaction_ = false;
-    if (sqlite_) executeScript("COMMIT");
+    if (in_group_) executeScript("RELEASE tx");
+    else if (sqlite_) executeScript("COMMIT");
     else translateErrors(engine_, [&] { session_.commit(); });
 }
 
 void SqlDatabase::rollback() {
     in_transaction_ = false;
-    if (sqlite_) executeScript("ROLLBACK");
+    if (in_group_) {
+        if (!groupLost()) executeScript("ROLLBACK TO tx; RELEASE tx");
+    } else if (sqlite_) executeScript("ROLLBACK");
     else translateErrors(engine_, [&] { session_.rollback(); });
+}
+
+void SqlDatabase::beginGroup() {
+    if (!sqlite_) throw std::logic_error("group commit is for SQLite");
+    executeScript("BEGIN IMMEDIATE");
+    in_group_ = true;
+}
+
+void SqlDatabase::commitGroup() {
+    in_group_ = false;
+    executeScript("COMMIT");
+}
+
+void SqlDatabase::rollbackGroup() {
+    in_group_ = false;
+    in_transaction_ = false;
+    if (!sqlite_api::sqlite3_get_autocommit(sqlite_->db)) executeScript("ROLLBACK");
+}
+
+bool SqlDatabase::groupLost() const { return in_group_ && sqlite_api::sqlite3_get_autocommit(sqlite_->db) != 0; }
+
+void SqlDatabase::savepoint() { executeScript("SAVEPOINT request"); }
+
+void SqlDatabase::releaseSavepoint() { executeScript("RELEASE request"); }
+
+void SqlDatabase::undoSavepoint() {
+    in_transaction_ = false;  // a transaction the request left open ends with it
+    executeScript("ROLLBACK TO request; RELEASE request");
 }
 
 void SqlDatabase::executeScript(const std::string& sql) {

@@ -39,6 +39,20 @@ public:
     // multi-statement API, so triggers and dollar quotes need no splitting here.
     void executeScript(const std::string& sql);
 
+    // SQLite group commit (GroupCommit): one transaction around several requests, each in
+    // a savepoint of its own. While a group is open, begin()/commit()/rollback() work on
+    // a nested savepoint, so a plugin's transaction stays a unit that can fail alone.
+    void beginGroup();
+    void commitGroup();
+    void rollbackGroup();
+    // True when the engine ended the group's transaction itself (an I/O error, a full
+    // disk): what the group held is gone.
+    bool groupLost() const;
+    // One request's part of the group: kept (release) or undone (undo).
+    void savepoint();
+    void releaseSavepoint();
+    void undoSavepoint();
+
 private:
     struct SqliteStatements;
 
@@ -46,6 +60,7 @@ private:
     sdk::Engine engine_;
     std::string tenant_;
     bool in_transaction_ = false;
+    bool in_group_ = false;
     // SQLite statements run on the session's own handle: SOCI's SQLite rows are typed by
     // declared column type and read INTEGER as 32 bits, which truncates 64-bit values.
     // Prepared statements are kept per connection, keyed by SQL text.

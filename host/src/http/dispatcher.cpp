@@ -62,7 +62,7 @@ HttpResponse Dispatcher::error(int status, const std::string& code, const std::s
     return r;
 }
 
-HttpResponse Dispatcher::handle(HttpRequest& request) {
+void Dispatcher::handle(HttpRequest& request, Reply reply) {
     const auto started = std::chrono::steady_clock::now();
     std::string request_id;
     if (auto it = request.headers.find("X-Request-Id"); it != request.headers.end() && acceptableRequestId(it->second))
@@ -70,21 +70,26 @@ HttpResponse Dispatcher::handle(HttpRequest& request) {
     else
         request_id = newRequestId();
 
+    Respond respond = [this, started, request_id, method = request.method, path = request.path,
+                       reply = std::move(reply)](HttpResponse response, const std::string& tenant_slug) {
+        response.headers["X-Request-Id"] = request_id;
+        if (config_.access_log) {
+            const auto us =
+                std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
+            spdlog::info("access tenant={} {} {} {} {}us req={}", tenant_slug, method, path, response.status, us.count(),
+                         request_id);
+        }
+        reply(std::move(response));
+    };
     std::string tenant_slug = "-";
-    HttpResponse response;
+    std::optional<HttpResponse> response;
     try {
-        response = route(request, request_id, tenant_slug);
+        response = route(request, request_id, tenant_slug, respond);
     } catch (const std::exception& e) {
         spdlog::error("[host req={}] {} {} failed: {}", request_id, request.method, request.path, e.what());
         response = error(500, "internal_error", "internal error; quote the request id when reporting it", request_id);
     }
-    response.headers["X-Request-Id"] = request_id;
-    if (config_.access_log) {
-        const auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
-        spdlog::info("access tenant={} {} {} {} {}us req={}", tenant_slug, request.method, request.path, response.status,
-                     us.count(), request_id);
-    }
-    return response;
+    if (response) respond(std::move(*response), tenant_slug);
 }
 
 HttpResponse Dispatcher::health(bool ready, const std::string& request_id) {
@@ -144,7 +149,8 @@ std::shared_ptr<const TenantRecord> Dispatcher::resolveTenant(const HttpRequest&
     return tenant;
 }
 
-HttpResponse Dispatcher::route(HttpRequest& request, const std::string& request_id, std::string& tenant_slug) {
+std::optional<HttpResponse> Dispatcher::route(HttpRequest& request, const std::string& request_id, std::string& tenant_slug,
+                                              const Respond& respond) {
     if (request.body.size() > config_.max_body_bytes)
         return error(413, "payload_too_large",
                      "the request body is larger than " + std::to_string(config_.max_body_bytes) + " bytes", request_id);
@@ -186,14 +192,18 @@ HttpResponse Dispatcher::route(HttpRequest& request, const std::string& request_
     if (!services_.registry.enabledFor(entry.plugin, tenant->enabled_plugins))
         return error(404, "not_found", "no such route", request_id);
 
-    sdk::Principal principal;
+    auto call = std::make_shared<Call>();
+    call->entry = &entry;
+    call->tenant = tenant;
+    call->request_id = request_id;
     if (guard_) {
         auto admission = guard_->admit(request, *tenant, entry, request_id);
         if (admission.reject) return std::move(*admission.reject);
-        principal = std::move(admission.principal);
+        call->req.principal = std::move(admission.principal);
+        call->caller = std::move(admission.caller);
     }
 
-    sdk::Request req;
+    sdk::Request& req = call->req;
     req.method = *method;
     req.path = request.path;
     req.path_params = std::move(result.match->params);
@@ -203,26 +213,74 @@ HttpResponse Dispatcher::route(HttpRequest& request, const std::string& request_
     req.tenant = tenant->info();
     req.request_id = request_id;
     req.client_address = request.client_address;
-    req.principal = principal;
-
     // Shared so that a streamed body can keep the scope (and its connection) until it is sent.
-    auto scope_holder = std::make_shared<HostScope>(services_, tenant, entry.plugin, request_id, principal);
-    HostScope& scope = *scope_holder;
-    HttpResponse response;
+    call->scope = std::make_shared<HostScope>(services_, tenant, entry.plugin, request_id, req.principal);
+
+    if (!groups_ || entry.route.outside_group_commit || *method == sdk::Method::Get || *method == sdk::Method::Head ||
+        *method == sdk::Method::Options) {
+        invoke(*call);
+        if (call->response.status < 400) events_.dispatch(tenant, std::move(call->events));
+        settle(*call);
+        return std::move(call->response);
+    }
+    GroupCommit::Job job;
+    job.work = [this, call] {
+        const bool kept = invoke(*call);
+        if (!call->response.stream_body) return kept;
+        spdlog::error("[{} tenant={} req={}] {} {} answered with a streamed body, which only reads may use",
+                      call->entry->plugin, call->tenant->slug, call->request_id,
+                      sdk::methodName(call->entry->route.method), call->entry->route.path);
+        call->response = error(500, "internal_error", "internal error; quote the request id when reporting it",
+                               call->request_id);
+        return false;
+    };
+    job.settle = [this, call] { settle(*call); };
+    job.finish = [this, call, respond](GroupCommit::Outcome outcome) {
+        if (outcome == GroupCommit::Outcome::Committed) {
+            if (call->response.status < 400) events_.dispatch(call->tenant, std::move(call->events));
+        } else if (outcome == GroupCommit::Outcome::Busy) {
+            call->response = busy(call->request_id);
+        } else {
+            call->response = error(503, "write_failed", "the change could not be saved and nothing was changed; retry",
+                                   call->request_id);
+            call->response.headers["Retry-After"] = "1";
+        }
+        respond(std::move(call->response), call->tenant->slug);
+    };
+    groups_->submit(tenant, std::move(job));
+    return std::nullopt;
+}
+
+HttpResponse Dispatcher::busy(const std::string& request_id) {
+    auto response = error(503, "busy", "the tenant's database is busy; retry shortly", request_id);
+    response.headers["Retry-After"] = "1";
+    return response;
+}
+
+bool Dispatcher::invoke(Call& call) {
+    const RouteEntry& entry = *call.entry;
+    HttpResponse& response = call.response;
+    // An ApiError is an answer like any other and keeps what was written before it, as
+    // outside a group (a refused login keeps its audit record); anything else is a fault
+    // whose half-done writes a group can undo.
+    bool completed = false;
+    if (guard_) guard_->enter(call.caller);
     try {
         sdk::Response out;
         try {
-            out = entry.route.handler(req, scope);
+            out = entry.route.handler(call.req, *call.scope);
         } catch (const sdk::ApiError& e) {
             out = e.toResponse();
         }
-        if (out.status < 400) events_.dispatch(tenant, scope.takeEvents());
+        completed = true;
+        if (out.status < 400) call.events = call.scope->takeEvents();
         response.status = out.status;
         response.headers = std::move(out.headers);
         response.body = std::move(out.body);
         if (out.stream_body)
-            response.stream_body = [scope_holder, produce = std::move(out.stream_body), plugin = entry.plugin,
-                                    slug = tenant->slug, request_id, path = entry.route.path](const sdk::BodyWriter& write) {
+            response.stream_body = [scope = call.scope, produce = std::move(out.stream_body), plugin = entry.plugin,
+                                    slug = call.tenant->slug, request_id = call.request_id,
+                                    path = entry.route.path](const sdk::BodyWriter& write) {
                 try {
                     produce(write);
                 } catch (const std::exception& e) {
@@ -236,23 +294,29 @@ HttpResponse Dispatcher::route(HttpRequest& request, const std::string& request_
                 }
             };
     } catch (const PoolExhausted& e) {
-        spdlog::warn("[{} tenant={} req={}] {}", entry.plugin, tenant->slug, request_id, e.what());
-        response = error(503, "busy", "the tenant's database is busy; retry shortly", request_id);
-        response.headers["Retry-After"] = "1";
+        spdlog::warn("[{} tenant={} req={}] {}", entry.plugin, call.tenant->slug, call.request_id, e.what());
+        response = busy(call.request_id);
     } catch (const std::exception& e) {
-        spdlog::error("[{} tenant={} req={}] {} {} threw: {}", entry.plugin, tenant->slug, request_id,
+        spdlog::error("[{} tenant={} req={}] {} {} threw: {}", entry.plugin, call.tenant->slug, call.request_id,
                       sdk::methodName(entry.route.method), entry.route.path, e.what());
-        response = error(500, "internal_error", "internal error; quote the request id when reporting it", request_id);
+        response = error(500, "internal_error", "internal error; quote the request id when reporting it",
+                         call.request_id);
     } catch (...) {
-        spdlog::error("[{} tenant={} req={}] {} {} threw a non-standard exception", entry.plugin, tenant->slug,
-                      request_id, sdk::methodName(entry.route.method), entry.route.path);
-        response = error(500, "internal_error", "internal error; quote the request id when reporting it", request_id);
+        spdlog::error("[{} tenant={} req={}] {} {} threw a non-standard exception", entry.plugin, call.tenant->slug,
+                      call.request_id, sdk::methodName(entry.route.method), entry.route.path);
+        response = error(500, "internal_error", "internal error; quote the request id when reporting it",
+                         call.request_id);
     }
-    // Give the connection back first: finish() writes the audit record with one of its own.
-    scope_holder.reset();
-    if (guard_) guard_->finish(req, *tenant, entry, response);
-    addRequestIdToErrorBody(response, request_id);
-    return response;
+    if (guard_) guard_->leave();
+    return completed;
+}
+
+void Dispatcher::settle(Call& call) {
+    // Give the connection back first: outside a group, finish() writes the audit record
+    // with a connection of its own.
+    call.scope.reset();
+    if (guard_) guard_->finish(call.req, *call.tenant, *call.entry, call.caller, call.response);
+    addRequestIdToErrorBody(call.response, call.request_id);
 }
 
 }  // namespace tessera::host

@@ -283,29 +283,32 @@ public:
         const auto peer = held->getPeer();
         const ino_t socket = socketIdentity(peer ? peer->fd() : -1);
         shared->executor->post([shared, held, http11, socket, req = std::move(req)]() mutable {
-            HttpResponse response;
-            try {
-                response = shared->handle(req);
-            } catch (...) {
-                response = jsonError(500, "internal_error", "internal error");
-            }
-            // The request stays in flight until its response is on the wire: a drain
-            // that ended when the handler returned would shut the transport down while
-            // Pistache still held the unwritten response (seen under load at SIGTERM).
-            bool written_later = false;
-            try {
-                if (response.stream_body) {
-                    sendStreamed(held->getPeer(), socket, http11, response);
-                } else {
-                    send(*held, response)
-                        .then([shared, held](ssize_t) { shared->finished(); },
-                              [shared, held](std::exception_ptr) { shared->finished(); });
-                    written_later = true;
+            auto answered = std::make_shared<std::atomic<bool>>(false);
+            auto answer = [shared, held, http11, socket, answered](HttpResponse response) {
+                if (answered->exchange(true)) return;
+                // The request stays in flight until its response is on the wire: a drain
+                // that ended when the handler returned would shut the transport down while
+                // Pistache still held the unwritten response (seen under load at SIGTERM).
+                bool written_later = false;
+                try {
+                    if (response.stream_body) {
+                        sendStreamed(held->getPeer(), socket, http11, response);
+                    } else {
+                        send(*held, response)
+                            .then([shared, held](ssize_t) { shared->finished(); },
+                                  [shared, held](std::exception_ptr) { shared->finished(); });
+                        written_later = true;
+                    }
+                } catch (const std::exception& e) {
+                    spdlog::debug("could not send response: {}", e.what());
                 }
-            } catch (const std::exception& e) {
-                spdlog::debug("could not send response: {}", e.what());
+                if (!written_later) shared->finished();
+            };
+            try {
+                shared->handle(req, answer);
+            } catch (...) {
+                answer(jsonError(500, "internal_error", "internal error"));
             }
-            if (!written_later) shared->finished();
         });
     }
 

@@ -1,7 +1,7 @@
 #pragma once
 // The HTTP adapter: the only place that knows the server library (Pistache). It turns
 // wire requests into HttpRequest, hands them to the worker pool and writes the reply
-// from there, so database work never blocks a network thread.
+// from whichever thread gives it, so database work never blocks a network thread.
 
 #include <chrono>
 #include <cstdint>
@@ -17,7 +17,8 @@ namespace tessera::host {
 
 class HttpServer {
 public:
-    using Handle = std::function<HttpResponse(HttpRequest&)>;
+    // Called on a pool thread for each request; the reply may come later, from any thread.
+    using Handle = std::function<void(HttpRequest&, std::function<void(HttpResponse)> reply)>;
 
     HttpServer(const Config& config, Executor& executor, Handle handle);
     ~HttpServer();

@@ -3,6 +3,7 @@
 // they, and what to record. Identity and access control implement it; without a guard
 // every route is open and calls are anonymous.
 
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -20,15 +21,22 @@ public:
     struct Admission {
         std::optional<HttpResponse> reject;  // set: answer this instead of running the route
         sdk::Principal principal;
+        // What the guard learned about the caller, handed back to enter() and finish().
+        // The handler may run on another thread than admit() (group commit).
+        std::shared_ptr<const void> caller;
     };
 
     virtual ~RequestGuard() = default;
     // Runs before the handler: authenticate, check the route's permission, rate limits.
     virtual Admission admit(const HttpRequest& request, const TenantRecord& tenant, const RouteEntry& route,
                             const std::string& request_id) = 0;
+    // Around the handler, on the thread that runs it: the caller is what the guard's
+    // route helpers and access rules see until leave().
+    virtual void enter(const std::shared_ptr<const void>& caller) = 0;
+    virtual void leave() = 0;
     // Runs after the handler with what was answered (for the audit log, cookies...).
     virtual void finish(const sdk::Request& request, const TenantRecord& tenant, const RouteEntry& route,
-                        HttpResponse& response) = 0;
+                        const std::shared_ptr<const void>& caller, HttpResponse& response) = 0;
 };
 
 }  // namespace tessera::host

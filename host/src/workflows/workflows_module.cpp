@@ -248,8 +248,9 @@ void WorkflowsModule::declare(sdk::Registrar& r) {
             return sdk::Response::json(runResultJson(future.get(), dry));
         };
     };
-    r.route({M::Post, "/api/v1/workflows/{id}/test", "workflows.manage", runRoute(true)});
-    r.route({M::Post, "/api/v1/workflows/{id}/run", "workflows.manage", runRoute(false)});
+    // The run happens on the tenant's workflow queue while the request waits for it.
+    r.route({M::Post, "/api/v1/workflows/{id}/test", "workflows.manage", runRoute(true), false, true});
+    r.route({M::Post, "/api/v1/workflows/{id}/run", "workflows.manage", runRoute(false), false, true});
 
     r.route({M::Get, "/api/v1/workflow-runs", "workflows.read", [this](const sdk::Request& req, sdk::TenantScope& scope) {
                  RunFilter f;

@@ -30,8 +30,9 @@ std::string ftsCondition(const std::string& table, const std::string& needle, sd
     for (char c : needle) phrase += c == '"' ? std::string("\"\"") : std::string(1, c);
     phrase += '"';
     params.push_back(phrase);
-    return "rowid IN (SELECT rowid FROM " + table + "_search WHERE " + table + "_search MATCH ?) AND " +
-           likeCondition(needle, params);
+    // Rows still waiting for the index (records.cpp, indexPendingSearch) are candidates too.
+    return "(rowid IN (SELECT rowid FROM " + table + "_search WHERE " + table + "_search MATCH ?) OR rowid IN (SELECT row FROM " +
+           table + "_search_pending)) AND " + likeCondition(needle, params);
 }
 
 std::string searchWhere(const ResourceSpec& spec, const std::string& needle, bool indexed, sdk::Engine engine,

@@ -55,6 +55,10 @@ sdk::Json updateRecord(const ResourceSpec& spec, sdk::TenantScope& scope, const 
 /// contacts (each gets a contact.updated). Publishes "<singular>.deleted".
 void deleteRecord(const ResourceSpec& spec, sdk::TenantScope& scope, const sdk::Json& current);
 
+/// SQLite: moves the rows waiting in spec's <table>_search_pending into its trigram index
+/// once a batch of them has gathered (migration 0006). Every write of the table calls it.
+void indexPendingSearch(sdk::Database& db, const ResourceSpec& spec);
+
 /// Publishes an event, tolerating scopes of other plugins (the contacts service runs in
 /// its caller's scope, where contacts' events are not declared): such events are
 /// logged and dropped rather than failing the caller.

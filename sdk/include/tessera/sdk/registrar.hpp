@@ -75,6 +75,11 @@ struct Route {
     Handler handler;
     /// A public route needs no identity (web form submissions, public assets).
     bool is_public = false;
+    /// On SQLite a write route (POST, PUT, PATCH, DELETE) runs inside the tenant's group
+    /// commit: one transaction for the writes that arrive together (docs/plugins.md).
+    /// Set this for a handler that waits for work done on another thread that writes the
+    /// same tenant's data: inside the group, that work would wait for the handler's lock.
+    bool outside_group_commit = false;
 };
 
 /// One schema step for this plugin's tables, applied per tenant in order of `number`.
