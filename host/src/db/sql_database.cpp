@@ -160,12 +160,17 @@ const auto kSqliteTransient = reinterpret_cast<sqlite_api::sqlite3_destructor_ty
 
 struct SqlDatabase::SqliteStatements {
     static constexpr std::size_t kCapacity = 64;
+    struct Prepared {
+        sqlite_api::sqlite3_stmt* st = nullptr;
+        // Shared by every row the statement returns, built once per statement.
+        std::shared_ptr<const std::vector<std::string>> columns;
+    };
     sqlite_api::sqlite3* db = nullptr;
-    std::list<std::pair<std::string, sqlite_api::sqlite3_stmt*>> lru;  // front: most recent
+    std::list<std::pair<std::string, Prepared>> lru;  // front: most recent
     std::unordered_map<std::string, decltype(lru)::iterator> index;
 
     ~SqliteStatements() {
-        for (auto& [sql, st] : lru) sqlite_api::sqlite3_finalize(st);
+        for (auto& [sql, p] : lru) sqlite_api::sqlite3_finalize(p.st);
     }
 
     [[noreturn]] void fail(const std::string& what) const {
@@ -175,28 +180,33 @@ struct SqlDatabase::SqliteStatements {
         throw std::runtime_error("database error: " + msg);
     }
 
-    sqlite_api::sqlite3_stmt* prepare(std::string_view sql) {
+    const Prepared& prepare(std::string_view sql) {
         std::string key(sql);
         if (auto it = index.find(key); it != index.end()) {
             lru.splice(lru.begin(), lru, it->second);
             return it->second->second;
         }
-        sqlite_api::sqlite3_stmt* st = nullptr;
-        if (sqlite_api::sqlite3_prepare_v2(db, key.c_str(), static_cast<int>(key.size()), &st, nullptr) != SQLITE_OK)
+        Prepared p;
+        if (sqlite_api::sqlite3_prepare_v2(db, key.c_str(), static_cast<int>(key.size()), &p.st, nullptr) != SQLITE_OK)
             fail("cannot prepare statement");
-        lru.emplace_front(key, st);
+        auto columns = std::make_shared<std::vector<std::string>>();
+        for (int i = 0, n = sqlite_api::sqlite3_column_count(p.st); i < n; ++i)
+            columns->emplace_back(sqlite_api::sqlite3_column_name(p.st, i));
+        p.columns = std::move(columns);
+        lru.emplace_front(key, std::move(p));
         index[key] = lru.begin();
         if (lru.size() > kCapacity) {
-            sqlite_api::sqlite3_finalize(lru.back().second);
+            sqlite_api::sqlite3_finalize(lru.back().second.st);
             index.erase(lru.back().first);
             lru.pop_back();
         }
-        return st;
+        return lru.front().second;
     }
 
     // Prepares (or reuses) and binds; the caller steps it and must reset it.
-    sqlite_api::sqlite3_stmt* bind(std::string_view sql, const sdk::Params& params) {
-        auto* st = prepare(sql);
+    const Prepared& bind(std::string_view sql, const sdk::Params& params) {
+        const Prepared& p = prepare(sql);
+        auto* st = p.st;
         sqlite_api::sqlite3_reset(st);
         sqlite_api::sqlite3_clear_bindings(st);
         const int expected = sqlite_api::sqlite3_bind_parameter_count(st);
@@ -204,22 +214,22 @@ struct SqlDatabase::SqliteStatements {
             throw std::invalid_argument("SQL has " + std::to_string(expected) + " placeholders but " +
                                         std::to_string(params.size()) + " parameters were given");
         for (int i = 0; i < expected; ++i) {
-            const auto& p = params[static_cast<std::size_t>(i)];
+            const auto& v = params[static_cast<std::size_t>(i)];
             int rc;
-            if (p.isNull()) rc = sqlite_api::sqlite3_bind_null(st, i + 1);
-            else if (p.isInt()) rc = sqlite_api::sqlite3_bind_int64(st, i + 1, p.asInt());
-            else if (p.isReal()) rc = sqlite_api::sqlite3_bind_double(st, i + 1, p.asReal());
+            if (v.isNull()) rc = sqlite_api::sqlite3_bind_null(st, i + 1);
+            else if (v.isInt()) rc = sqlite_api::sqlite3_bind_int64(st, i + 1, v.asInt());
+            else if (v.isReal()) rc = sqlite_api::sqlite3_bind_double(st, i + 1, v.asReal());
             else {
-                const auto& text = std::get<std::string>(p.raw());
+                const auto& text = std::get<std::string>(v.raw());
                 rc = sqlite_api::sqlite3_bind_text(st, i + 1, text.data(), static_cast<int>(text.size()), kSqliteTransient);
             }
             if (rc != SQLITE_OK) fail("cannot bind parameter " + std::to_string(i + 1));
         }
-        return st;
+        return p;
     }
 
     std::int64_t execute(std::string_view sql, const sdk::Params& params) {
-        auto* st = bind(sql, params);
+        auto* st = bind(sql, params).st;
         int rc;
         while ((rc = sqlite_api::sqlite3_step(st)) == SQLITE_ROW) {
         }
@@ -228,15 +238,18 @@ struct SqlDatabase::SqliteStatements {
         return sqlite_api::sqlite3_changes(db);
     }
 
-    void stream(std::string_view sql, const sdk::Params& params, const std::function<bool(const sdk::Row&)>& onRow) {
-        auto* st = bind(sql, params);
+    // Steps the statement and hands each row to `onRow` (moving it is allowed); stops
+    // when it returns false.
+    template <class OnRow>
+    void each(std::string_view sql, const sdk::Params& params, OnRow&& onRow) {
+        const Prepared& p = bind(sql, params);
+        auto* st = p.st;
+        const auto columns = p.columns;  // the cache may drop the statement's entry meanwhile
         struct Reset {
             sqlite_api::sqlite3_stmt* st;
             ~Reset() { sqlite_api::sqlite3_reset(st); }
         } reset{st};
-        const int n = sqlite_api::sqlite3_column_count(st);
-        auto columns = std::make_shared<std::vector<std::string>>();
-        for (int i = 0; i < n; ++i) columns->emplace_back(sqlite_api::sqlite3_column_name(st, i));
+        const int n = static_cast<int>(columns->size());
         int rc;
         while ((rc = sqlite_api::sqlite3_step(st)) == SQLITE_ROW) {
             std::vector<sdk::Value> values;
@@ -252,7 +265,8 @@ struct SqlDatabase::SqliteStatements {
                     }
                 }
             }
-            if (!onRow(sdk::Row(columns, std::move(values)))) return;
+            sdk::Row row(columns, std::move(values));
+            if (!onRow(row)) return;
         }
         if (rc != SQLITE_DONE) fail("query failed");
     }
@@ -275,6 +289,13 @@ std::int64_t SqlDatabase::execute(std::string_view sql, const sdk::Params& param
 
 sdk::Rows SqlDatabase::query(std::string_view sql, const sdk::Params& params) {
     sdk::Rows rows;
+    if (sqlite_) {
+        sqlite_->each(sql, params, [&](sdk::Row& r) {
+            rows.push_back(std::move(r));
+            return true;
+        });
+        return rows;
+    }
     stream(sql, params, [&](const sdk::Row& r) {
         rows.push_back(r);
         return true;
@@ -284,7 +305,7 @@ sdk::Rows SqlDatabase::query(std::string_view sql, const sdk::Params& params) {
 
 void SqlDatabase::stream(std::string_view sql, const sdk::Params& params,
                          const std::function<bool(const sdk::Row&)>& onRow) {
-    if (sqlite_) return sqlite_->stream(sql, params, onRow);
+    if (sqlite_) return sqlite_->each(sql, params, [&](const sdk::Row& r) { return onRow(r); });
     translateErrors(engine_, [&] { Statement(session_, sql, params).stream(onRow); });
 }
 

@@ -3,6 +3,7 @@
 #include <tessera/sdk/rest/access.hpp>
 #include <tessera/sdk/rest/custom_fields.hpp>
 #include <tessera/sdk/rest/etags.hpp>
+#include <tessera/sdk/rest/text.hpp>
 
 #include "list_query.hpp"
 #include "records.hpp"
@@ -31,11 +32,19 @@ sdk::Response listRecords(const ResourceSpec& spec, const sdk::Request& req, sdk
     sdk::Params params;
     const std::string sql = buildListSql(spec, q, true, params);
     const auto rows = db.query(sql, params);
-    sdk::Json data = sdk::Json::array();
-    for (std::size_t i = 0; i < rows.size() && i < q.limit; ++i) data.push_back(sdk::rest::visible(rules, rowToJson(spec, rows[i])));
-    sdk::Json next = nullptr;
-    if (rows.size() > q.limit) next = cursorAfter(q, rows[q.limit - 1]);
-    return sdk::Response::json({{"data", std::move(data)}, {"next_cursor", std::move(next)}});
+    sdk::Response r;
+    r.headers["Content-Type"] = "application/json";
+    r.body = "{\"data\":[";
+    RowJsonWriter writer(spec, rules);
+    for (std::size_t i = 0; i < rows.size() && i < q.limit; ++i) {
+        if (i) r.body += ',';
+        writer.append(r.body, rows[i]);
+    }
+    r.body += "],\"next_cursor\":";
+    if (rows.size() > q.limit) appendJsonString(r.body, cursorAfter(q, rows[q.limit - 1]));
+    else r.body += "null";
+    r.body += '}';
+    return r;
 }
 
 sdk::Response createRecordRoute(const ResourceSpec& spec, const sdk::Request& req, sdk::TenantScope& scope) {

@@ -99,6 +99,31 @@ TEST_F(ContactsList, SearchIsAccentAndCaseInsensitive) {
     EXPECT_TRUE(q("100%_nothing").empty());
 }
 
+TEST_F(ContactsList, AListedContactIsExactlyWhatItsOwnUrlAnswers) {
+    // Lists are written without building a JSON document per row; they must say the same.
+    // (Custom field values: CustomFieldsAreValidatedFilterableAndSortable.)
+    auto co = createCompany({{"name", "Listwise Ltd"}});
+    std::vector<std::string> ids;
+    ids.push_back(id(createContact({{"name", "Listwise \"Quoted\" \\ back\tslash\n☃ 𝄞 João"},
+                                    {"email", "listwise.one@example.com"},
+                                    {"phone", "+1 555 0100"},
+                                    {"company_id", co["id"]},
+                                    {"tags", {"vip", "ünïcode", "<b>x</b>"}},
+                                    {"address", {{"city", "Łódź"}, {"line1", "Rua \"A\""}, {"postal_code", "90-001"}}},
+                                    {"tax_id", "PT 123"},
+                                    {"notes", "line one\nline two\u0001 '; DROP TABLE contacts;--"}})));
+    ids.push_back(id(createContact({{"name", "Listwise Plain"}})));
+    const auto listed = call("GET", "/api/v1/contacts?limit=200&q=listwise");
+    ASSERT_EQ(listed.status, 200) << listed.body;
+    const Json data = listed.json()["data"];
+    ASSERT_EQ(data.size(), ids.size()) << listed.body;
+    for (const auto& item : data) {
+        const auto one = call("GET", "/api/v1/contacts/" + id(item));
+        ASSERT_EQ(one.status, 200) << one.body;
+        EXPECT_EQ(item, one.json());
+    }
+}
+
 TEST_F(ContactsList, CustomFieldsAreValidatedFilterableAndSortable) {
     auto def = call("POST", "/api/v1/contacts/custom-fields",
                     {{"key", "tier"}, {"label", "Tier"}, {"type", "select"}, {"options", {"gold", "silver"}}});
@@ -133,6 +158,9 @@ TEST_F(ContactsList, CustomFieldsAreValidatedFilterableAndSortable) {
                               "&sort=custom_fields.score&limit=1&cursor=" + enc(p1.json()["next_cursor"].get<std::string>()));
     EXPECT_EQ(names(p1), (std::vector<std::string>{"CF Two"}));
     EXPECT_EQ(names(p2), (std::vector<std::string>{"CF Three"}));
+    // A listed contact's custom fields are what its own URL answers.
+    for (const auto& item : Json(call("GET", base + filter("custom_fields.score", "is_null", "false")).json()["data"]))
+        EXPECT_EQ(item, call("GET", "/api/v1/contacts/" + id(item)).json());
 
     // Removing a definition removes its values; filtering on it is then refused.
     EXPECT_EQ(call("DELETE", "/api/v1/contacts/custom-fields/tier").status, 204);

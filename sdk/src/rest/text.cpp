@@ -2,6 +2,8 @@
 
 #include <cstdint>
 
+#include <nlohmann/json.hpp>
+
 namespace tessera::sdk::rest {
 namespace {
 
@@ -113,6 +115,37 @@ std::string containsPattern(std::string_view needle) {
     }
     out += '%';
     return out;
+}
+
+void appendJsonString(std::string& out, std::string_view text) {
+    if (!validUtf8(text)) {
+        out += nlohmann::json(std::string(text)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        return;
+    }
+    static const char* hex = "0123456789abcdef";
+    out += '"';
+    std::size_t plain = 0;  // start of the bytes not yet copied
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        if (c >= 0x20 && c != '"' && c != '\\') continue;
+        out.append(text, plain, i - plain);
+        plain = i + 1;
+        switch (c) {
+            case '"': out += "\\\""; break;
+            case '\\': out += "\\\\"; break;
+            case '\b': out += "\\b"; break;
+            case '\f': out += "\\f"; break;
+            case '\n': out += "\\n"; break;
+            case '\r': out += "\\r"; break;
+            case '\t': out += "\\t"; break;
+            default:
+                out += "\\u00";
+                out += hex[c >> 4];
+                out += hex[c & 15];
+        }
+    }
+    out.append(text, plain, text.size() - plain);
+    out += '"';
 }
 
 int hexDigitValue(char c) {

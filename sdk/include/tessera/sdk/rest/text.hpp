@@ -34,6 +34,11 @@ std::string containsPattern(std::string_view needle);
 /// The value of a hexadecimal digit (either case), or -1 when `c` is not one.
 int hexDigitValue(char c);
 
+/// Appends `text` as a JSON string, byte for byte what sdk::Response::json writes for it
+/// (invalid UTF-8 included, which becomes U+FFFD), for bodies written without building
+/// a JSON document first (long lists).
+void appendJsonString(std::string& out, std::string_view text);
+
 /// URL-safe base64 without padding, for opaque cursors.
 std::string base64url(std::string_view bytes);
 /// Inverse of base64url(); nullopt for characters outside its alphabet.
