@@ -202,16 +202,26 @@ void RowJsonWriter::append(std::string& out, const sdk::Row& row) {
     out += '}';
 }
 
-std::optional<sdk::Json> findRecord(sdk::Database& db, const ResourceSpec& spec, const std::string& id) {
+std::optional<sdk::Row> findRow(sdk::Database& db, const ResourceSpec& spec, const std::string& id) {
     if (id.empty() || id.size() > 64) return std::nullopt;
-    auto row = db.queryOne("SELECT " + selectColumns(spec) + " FROM " + spec.table + " WHERE id = ?", {id});
+    auto rows = db.query("SELECT " + selectColumns(spec) + " FROM " + spec.table + " WHERE id = ?", {id});
+    if (rows.empty()) return std::nullopt;
+    return std::move(rows.front());
+}
+
+std::optional<sdk::Json> findRecord(sdk::Database& db, const ResourceSpec& spec, const std::string& id) {
+    auto row = findRow(db, spec, id);
     if (!row) return std::nullopt;
     return rowToJson(spec, *row);
 }
 
+sdk::ApiError notFound(const ResourceSpec& spec) {
+    return sdk::ApiError(404, spec.singular + "_not_found", "no " + spec.singular + " with this id");
+}
+
 sdk::Json requireRecord(sdk::Database& db, const ResourceSpec& spec, const std::string& id) {
     auto r = findRecord(db, spec, id);
-    if (!r) throw sdk::ApiError(404, spec.singular + "_not_found", "no " + spec.singular + " with this id");
+    if (!r) throw notFound(spec);
     return *r;
 }
 

@@ -54,6 +54,12 @@ private:
     bool resolved_ = false;
 };
 
+/// The row of `id` as selectColumns() selects it, or nullopt.
+std::optional<sdk::Row> findRow(sdk::Database& db, const ResourceSpec& spec, const std::string& id);
+
+/// 404 "<singular>_not_found".
+sdk::ApiError notFound(const ResourceSpec& spec);
+
 /// The record with `id`, or nullopt.
 std::optional<sdk::Json> findRecord(sdk::Database& db, const ResourceSpec& spec, const std::string& id);
 

@@ -20,13 +20,16 @@ bool listsTag(const std::string& list, const std::string& current) {
     return false;
 }
 
+std::int64_t versionOf(const Json& item) {
+    const auto it = item.find("version");
+    return it != item.end() && it->is_number_integer() ? it->get<std::int64_t>() : 0;
+}
+
+std::string etagOfVersion(std::int64_t version) { return "\"" + std::to_string(version) + "\""; }
+
 }  // namespace
 
-std::string etagOf(const Json& item) {
-    const auto it = item.find("version");
-    const std::int64_t version = it != item.end() && it->is_number_integer() ? it->get<std::int64_t>() : 0;
-    return "\"" + std::to_string(version) + "\"";
-}
+std::string etagOf(const Json& item) { return etagOfVersion(versionOf(item)); }
 
 void checkIfMatch(const Request& req, const Json& item) {
     auto h = req.header("If-Match");
@@ -44,11 +47,15 @@ Response itemResponse(const Json& item, int status) {
 }
 
 Response getResponse(const Request& req, const Json& item) {
-    auto r = itemResponse(item);
-    if (auto inm = req.header("If-None-Match"); inm && listsTag(*inm, etagOf(item))) {
-        r.status = 304;
-        r.body.clear();
-    }
+    return getResponse(req, item.dump(-1, ' ', false, Json::error_handler_t::replace), versionOf(item));
+}
+
+Response getResponse(const Request& req, std::string json_body, std::int64_t version) {
+    Response r;
+    r.headers["Content-Type"] = "application/json";
+    r.headers["ETag"] = etagOfVersion(version);
+    if (auto inm = req.header("If-None-Match"); inm && listsTag(*inm, r.headers["ETag"])) r.status = 304;
+    else r.body = std::move(json_body);
     return r;
 }
 

@@ -3,6 +3,7 @@
 /// "version", its strong ETag is that version in quotes, GET honours If-None-Match (304)
 /// and writes honour If-Match (412 on a stale tag). Part of tessera_sdk_rest.
 
+#include <cstdint>
 #include <string>
 
 #include <tessera/sdk/http.hpp>
@@ -22,6 +23,8 @@ Response itemResponse(const Json& item, int status = 200);
 
 /// The answer to a GET of `item`: 304 with no body when If-None-Match equals its ETag.
 Response getResponse(const Request& req, const Json& item);
+/// The same for an item already written as JSON text (`json_body`) at `version`.
+Response getResponse(const Request& req, std::string json_body, std::int64_t version);
 
 /// 201 with the item, its ETag and `Location: <collection_path>/<item id>`.
 Response createdResponse(const Json& item, const std::string& collection_path);
