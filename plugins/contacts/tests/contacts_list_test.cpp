@@ -70,6 +70,21 @@ TEST_F(ContactsList, FiltersWithOperators) {
     EXPECT_EQ(call("GET", base + filter("name", "", "x' OR '1'='1")).json()["data"].size(), 0u);
 }
 
+TEST_F(ContactsList, TagContainsMatchesWholeTagsWhateverTheyHold) {
+    createContact({{"name", "Tag Slash"}, {"tags", {"a/b", "say \"hi\"", "back\\slash", "ünï"}}});
+    createContact({{"name", "Tag Near"}, {"tags", {"a/bc", "tagfilterx"}}});
+    createContact({{"name", "Tag Plain"}, {"tags", {"tagfilter"}}});
+    const auto tagged = [&](const std::string& tag) {
+        return names(call("GET", "/api/v1/contacts?sort=name&" + filter("tags", "contains", tag)));
+    };
+    EXPECT_EQ(tagged("a/b"), (std::vector<std::string>{"Tag Slash"}));
+    EXPECT_EQ(tagged("say \"hi\""), (std::vector<std::string>{"Tag Slash"}));
+    EXPECT_EQ(tagged("back\\slash"), (std::vector<std::string>{"Tag Slash"}));
+    EXPECT_EQ(tagged("ünï"), (std::vector<std::string>{"Tag Slash"}));
+    EXPECT_EQ(tagged("tagfilter"), (std::vector<std::string>{"Tag Plain"})) << "a whole tag, not a substring";
+    EXPECT_TRUE(tagged("tagfilt").empty());
+}
+
 TEST_F(ContactsList, UnknownFieldOrOperatorIs400NamingIt) {
     auto f = call("GET", "/api/v1/contacts?" + filter("shoe_size", "", "42"));
     ASSERT_EQ(f.status, 400);

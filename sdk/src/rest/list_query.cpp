@@ -1,5 +1,6 @@
 #include <tessera/sdk/rest/list_query.hpp>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -124,8 +125,22 @@ void addFilter(ListQuery& q, const Column& c, const std::string& op, const std::
             cond = c.sql + (want ? " IS NULL" : " IS NOT NULL");
         }
     } else if (op == "contains" && c.kind == ColumnKind::JsonArray) {
-        cond = pg ? c.jsonb + " @> jsonb_build_array(CAST(? AS TEXT))"
-                  : "EXISTS (SELECT 1 FROM json_each(" + c.json_doc + ", '" + c.json_path + "') WHERE value = ?)";
+        if (pg) {
+            cond = c.jsonb + " @> jsonb_build_array(CAST(? AS TEXT))";
+        } else {
+            cond = "EXISTS (SELECT 1 FROM json_each(" + c.json_doc + ", '" + c.json_path + "') WHERE value = ?)";
+            // json_each per row is most of a filtered page's cost. Printable ASCII other
+            // than quote, backslash and slash is written verbatim by every JSON encoder,
+            // so a row whose text lacks the value cannot hold it: instr() rules those
+            // rows out cheaply, and json_each decides for the rest.
+            const bool verbatim = !raw.empty() && std::all_of(raw.begin(), raw.end(), [](char ch) {
+                return ch >= 0x20 && ch < 0x7f && ch != '"' && ch != '\\' && ch != '/';
+            });
+            if (verbatim) {
+                cond = "instr(" + c.json_doc + ", ?) > 0 AND " + cond;
+                q.where_params.push_back(raw);
+            }
+        }
         q.where_params.push_back(raw);
     } else if (op == "contains") {
         cond = "lower(" + c.sql + ") LIKE ? ESCAPE '\\'";
