@@ -37,8 +37,9 @@ private:
         std::size_t done = 0;
         while (done < buffer_.size()) {
             const auto n = ::write(STDERR_FILENO, buffer_.data() + done, buffer_.size() - done);
-            if (n <= 0 && errno != EINTR) break;  // nowhere to report a broken stderr
-            if (n > 0) done += static_cast<std::size_t>(n);
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) break;  // nowhere to report a broken stderr
+            done += static_cast<std::size_t>(n);
         }
         buffer_.clear();
     }
