@@ -1,6 +1,8 @@
 #include "auth/tokens.hpp"
 
 #include "auth/crypto.hpp"
+
+#include <tessera/sdk/rest/rows.hpp>
 #include "core/ids.hpp"
 
 namespace tessera::host::auth {
@@ -21,10 +23,7 @@ IssuedToken issueToken(sdk::Database& db, const TokenRequest& request) {
 }
 
 sdk::Json tokenJson(const sdk::Row& row) {
-    auto text = [&](const char* c) -> sdk::Json {
-        const auto& v = row[c];
-        return v.isNull() ? sdk::Json(nullptr) : sdk::Json(v.asText());
-    };
+    auto text = [&](const char* c) { return sdk::rest::textOrNull(row[c]); };
     sdk::Json scopes = nullptr;
     if (!row["scopes"].isNull()) scopes = sdk::Json::parse(row["scopes"].asText(), nullptr, false);
     if (scopes.is_discarded()) scopes = nullptr;

@@ -2,6 +2,8 @@
 
 #include <regex>
 
+#include <tessera/sdk/rest/rows.hpp>
+
 #include "core/clock.hpp"
 #include "core/ids.hpp"
 
@@ -69,10 +71,7 @@ std::int64_t countActiveUsers(sdk::Database& db) {
 }
 
 sdk::Json userJson(const sdk::Row& row) {
-    auto text = [&](const char* c) -> sdk::Json {
-        const auto& v = row[c];
-        return v.isNull() ? sdk::Json(nullptr) : sdk::Json(v.asText());
-    };
+    auto text = [&](const char* c) { return sdk::rest::textOrNull(row[c]); };
     return {{"id", text("id")},
             {"email", text("email")},
             {"name", text("name")},

@@ -5,6 +5,7 @@
 
 #include <tessera/sdk/rest/errors.hpp>
 #include <tessera/sdk/rest/list_query.hpp>
+#include <tessera/sdk/rest/rows.hpp>
 
 #include "core/clock.hpp"
 #include "mail/mail_message.hpp"
@@ -19,21 +20,21 @@ using M = sdk::Method;
 
 constexpr const char* kPermission = "mail.manage";
 
-Json text(const sdk::Value& v) { return v.isNull() ? Json() : Json(v.asText()); }
+using sdk::rest::textOrNull;
 
 Json messageJson(const sdk::Row& row) {
     return {{"id", row["id"].asText()},
             {"kind", row["kind"].asText()},
             {"to", row["to_address"].asText()},
             {"subject", row["subject"].asText()},
-            {"template", text(row["template"])},
+            {"template", textOrNull(row["template"])},
             {"source", row["source"].asText()},
             {"status", row["status"].asText()},
             {"attempts", row["attempts"].asInt()},
             {"next_attempt_at", row["next_attempt_at"].asText()},
-            {"last_error", text(row["last_error"])},
+            {"last_error", textOrNull(row["last_error"])},
             {"created_at", row["created_at"].asText()},
-            {"sent_at", text(row["sent_at"])}};
+            {"sent_at", textOrNull(row["sent_at"])}};
 }
 
 constexpr const char* kMessageColumns =

@@ -1,6 +1,8 @@
 #include "workflows/workflows_module.hpp"
 
 #include <chrono>
+
+#include <tessera/sdk/rest/rows.hpp>
 #include <set>
 
 #include "scripting/lua_sandbox.hpp"
@@ -311,9 +313,9 @@ void WorkflowsModule::declare(sdk::Registrar& r) {
                                      {"status", row["status"].asText()},
                                      {"attempts", row["attempts"].asInt()},
                                      {"next_attempt_at", row["next_attempt_at"].asText()},
-                                     {"last_error", row["last_error"].isNull() ? Json() : Json(row["last_error"].asText())},
+                                     {"last_error", sdk::rest::textOrNull(row["last_error"])},
                                      {"response_status",
-                                      row["response_status"].isNull() ? Json() : Json(row["response_status"].asInt())},
+                                      sdk::rest::intOrNull(row["response_status"])},
                                      {"created_at", row["created_at"].asText()},
                                      {"updated_at", row["updated_at"].asText()}});
                  return sdk::Response::json({{"data", data}});

@@ -2,6 +2,7 @@
 
 #include <tessera/services/contacts.hpp>
 #include <tessera/sdk/rest/access.hpp>
+#include <tessera/sdk/rest/rows.hpp>
 
 #include "invoices.hpp"
 
@@ -24,7 +25,7 @@ void requireVisibleSubscription(sdk::TenantScope& scope, const std::string& id) 
     auto row = scope.db().queryOne("SELECT owner_id FROM billing_subscriptions WHERE id = ?", {id});
     if (!row) throw sdk::ApiError(404, "subscription_not_found", "no subscription with id " + id);
     sdk::rest::requireOwned(rulesOf(scope, BillingResource::Subscriptions), scope,
-                            {{"owner_id", (*row)["owner_id"].isNull() ? sdk::Json() : sdk::Json((*row)["owner_id"].asText())}},
+                            {{"owner_id", sdk::rest::textOrNull((*row)["owner_id"])}},
                             "subscription");
 }
 

@@ -2,6 +2,7 @@
 
 #include <tessera/sdk/rest/dates.hpp>
 #include <tessera/sdk/rest/ids.hpp>
+#include <tessera/sdk/rest/rows.hpp>
 
 #include "api_support.hpp"
 #include "money.hpp"
@@ -15,7 +16,6 @@ namespace {
 constexpr const char* kTaxRatesPath = "/api/v1/billing/tax-rates";
 constexpr const char* kProductsPath = "/api/v1/billing/products";
 
-sdk::Json optText(const sdk::Value& v) { return v.isNull() ? sdk::Json(nullptr) : sdk::Json(v.asText()); }
 
 sdk::Json taxRateToJson(const sdk::Row& r) {
     return {{"id", r["id"].asText()},         {"name", r["name"].asText()},
@@ -28,11 +28,11 @@ sdk::Json productToJson(const sdk::Row& r) {
     return {{"id", r["id"].asText()},
             {"sku", r["sku"].asText()},
             {"name", r["name"].asText()},
-            {"description", optText(r["description"])},
+            {"description", sdk::rest::textOrNull(r["description"])},
             {"unit_price", r["unit_price"].asInt()},
             {"currency", r["currency"].asText()},
-            {"tax_rate_id", optText(r["tax_rate_id"])},
-            {"unit", optText(r["unit"])},
+            {"tax_rate_id", sdk::rest::textOrNull(r["tax_rate_id"])},
+            {"unit", sdk::rest::textOrNull(r["unit"])},
             {"active", r["active"].asBool()},
             {"version", r["version"].asInt()},
             {"created_at", r["created_at"].asText()},

@@ -4,6 +4,7 @@
 
 #include <tessera/sdk/rest/dates.hpp>
 #include <tessera/sdk/rest/ids.hpp>
+#include <tessera/sdk/rest/rows.hpp>
 
 #include "access.hpp"
 #include "api_support.hpp"
@@ -42,18 +43,17 @@ struct PricedDocument {
     DocumentTotals totals{""};
 };
 
-sdk::Json optText(const sdk::Value& v) { return v.isNull() ? sdk::Json(nullptr) : sdk::Json(v.asText()); }
 
 sdk::Json lineToJson(const sdk::Row& r) {
     return {{"id", r["id"].asText()},
-            {"product_id", optText(r["product_id"])},
+            {"product_id", sdk::rest::textOrNull(r["product_id"])},
             {"description", r["description"].asText()},
             {"quantity", r["quantity"].asText()},
             {"unit_price", r["unit_price"].asInt()},
-            {"discount_percent", optText(r["discount_percent"])},
-            {"discount_amount", r["discount_amount"].isNull() ? sdk::Json(nullptr) : sdk::Json(r["discount_amount"].asInt())},
-            {"tax_rate_id", optText(r["tax_rate_id"])},
-            {"tax_name", optText(r["tax_name"])},
+            {"discount_percent", sdk::rest::textOrNull(r["discount_percent"])},
+            {"discount_amount", sdk::rest::intOrNull(r["discount_amount"])},
+            {"tax_rate_id", sdk::rest::textOrNull(r["tax_rate_id"])},
+            {"tax_name", sdk::rest::textOrNull(r["tax_name"])},
             {"tax_percent", r["tax_percent"].asText()},
             {"tax_inclusive", r["tax_inclusive"].asBool()},
             {"gross", r["gross"].asInt()},
@@ -75,19 +75,19 @@ sdk::Json invoiceToJson(sdk::Database& db, const sdk::Row& r) {
     const bool overdue = status == "open" && !due.empty() && due < today;
     return {{"id", r["id"].asText()},
             {"kind", r["kind"].asText()},
-            {"number", optText(r["number"])},
+            {"number", sdk::rest::textOrNull(r["number"])},
             {"status", status},
             {"overdue", overdue},
             {"days_overdue", overdue ? sdk::Json(dayNumber(today) - dayNumber(due)) : sdk::Json(0)},
             {"customer_id", r["customer_id"].asText()},
-            {"owner_id", optText(r["owner_id"])},
+            {"owner_id", sdk::rest::textOrNull(r["owner_id"])},
             {"currency", r["currency"].asText()},
-            {"issue_date", optText(r["issue_date"])},
-            {"due_date", optText(r["due_date"])},
-            {"notes", optText(r["notes"])},
-            {"original_invoice_id", optText(r["original_invoice_id"])},
-            {"subscription_id", optText(r["subscription_id"])},
-            {"subscription_period", optText(r["subscription_period"])},
+            {"issue_date", sdk::rest::textOrNull(r["issue_date"])},
+            {"due_date", sdk::rest::textOrNull(r["due_date"])},
+            {"notes", sdk::rest::textOrNull(r["notes"])},
+            {"original_invoice_id", sdk::rest::textOrNull(r["original_invoice_id"])},
+            {"subscription_id", sdk::rest::textOrNull(r["subscription_id"])},
+            {"subscription_period", sdk::rest::textOrNull(r["subscription_period"])},
             {"lines", std::move(lines)},
             {"gross", r["gross"].asInt()},
             {"discount", r["discount"].asInt()},
@@ -99,10 +99,10 @@ sdk::Json invoiceToJson(sdk::Database& db, const sdk::Row& r) {
             {"amount_due", r["kind"].asText() == "invoice" && (status == "open" || status == "uncollectible")
                                ? total - paid - credited
                                : 0},
-            {"overdue_since", optText(r["overdue_since"])},
-            {"overdue_notified_on", optText(r["overdue_notified_on"])},
-            {"paid_at", optText(r["paid_at"])},
-            {"voided_at", optText(r["voided_at"])},
+            {"overdue_since", sdk::rest::textOrNull(r["overdue_since"])},
+            {"overdue_notified_on", sdk::rest::textOrNull(r["overdue_notified_on"])},
+            {"paid_at", sdk::rest::textOrNull(r["paid_at"])},
+            {"voided_at", sdk::rest::textOrNull(r["voided_at"])},
             {"version", r["version"].asInt()},
             {"created_at", r["created_at"].asText()},
             {"updated_at", r["updated_at"].asText()}};

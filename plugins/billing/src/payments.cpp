@@ -2,6 +2,7 @@
 
 #include <tessera/sdk/rest/dates.hpp>
 #include <tessera/sdk/rest/ids.hpp>
+#include <tessera/sdk/rest/rows.hpp>
 
 #include "access.hpp"
 #include "api_support.hpp"
@@ -17,16 +18,15 @@ namespace {
 const std::set<std::string> kMethods = {"cash", "card", "bank_transfer", "boleto", "pix"};
 
 sdk::Json paymentToJson(const sdk::Row& r) {
-    auto opt = [](const sdk::Value& v) { return v.isNull() ? sdk::Json(nullptr) : sdk::Json(v.asText()); };
     return {{"id", r["id"].asText()},
             {"invoice_id", r["invoice_id"].asText()},
             {"amount", r["amount"].asInt()},
             {"currency", r["currency"].asText()},
             {"method", r["method"].asText()},
-            {"reference", opt(r["reference"])},
+            {"reference", sdk::rest::textOrNull(r["reference"])},
             {"paid_on", r["paid_on"].asText()},
-            {"provider", opt(r["provider"])},
-            {"provider_event_id", opt(r["provider_event_id"])},
+            {"provider", sdk::rest::textOrNull(r["provider"])},
+            {"provider_event_id", sdk::rest::textOrNull(r["provider_event_id"])},
             {"created_at", r["created_at"].asText()}};
 }
 

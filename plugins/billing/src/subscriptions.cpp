@@ -2,6 +2,7 @@
 
 #include <tessera/sdk/rest/dates.hpp>
 #include <tessera/sdk/rest/ids.hpp>
+#include <tessera/sdk/rest/rows.hpp>
 
 #include "access.hpp"
 #include "api_support.hpp"
@@ -17,18 +18,17 @@ namespace {
 constexpr const char* kSubscriptionsPath = "/api/v1/billing/subscriptions";
 
 sdk::Json subscriptionToJson(const sdk::Row& r) {
-    auto opt = [](const sdk::Value& v) { return v.isNull() ? sdk::Json(nullptr) : sdk::Json(v.asText()); };
     return {{"id", r["id"].asText()},
             {"customer_id", r["customer_id"].asText()},
-            {"owner_id", opt(r["owner_id"])},
+            {"owner_id", sdk::rest::textOrNull(r["owner_id"])},
             {"currency", r["currency"].asText()},
             {"cycle", r["cycle"].asText()},
             {"anchor_day", r["anchor_day"].asInt()},
             {"start_date", r["start_date"].asText()},
-            {"next_invoice_date", opt(r["next_invoice_date"])},
+            {"next_invoice_date", sdk::rest::textOrNull(r["next_invoice_date"])},
             {"status", r["status"].asText()},
             {"cancel_at_period_end", r["cancel_at_period_end"].asBool()},
-            {"canceled_at", opt(r["canceled_at"])},
+            {"canceled_at", sdk::rest::textOrNull(r["canceled_at"])},
             {"due_days", r["due_days"].asInt()},
             {"items", sdk::Json::parse(r["items"].asText())},
             {"version", r["version"].asInt()},

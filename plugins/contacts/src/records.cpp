@@ -7,6 +7,7 @@
 #include <tessera/sdk/rest/dates.hpp>
 #include <tessera/sdk/rest/errors.hpp>
 #include <tessera/sdk/rest/ids.hpp>
+#include <tessera/sdk/rest/rows.hpp>
 #include <tessera/sdk/rest/text.hpp>
 #include <tessera/sdk/rest/writes.hpp>
 
@@ -141,7 +142,7 @@ sdk::Json rowToJson(const ResourceSpec& spec, const sdk::Row& row) {
             if (f.kind == FieldKind::Tags && !parsed.is_array()) parsed = sdk::Json::array();
             j[f.name] = std::move(parsed);
         } else {
-            j[f.name] = v.isNull() ? sdk::Json() : sdk::Json(v.asText());
+            j[f.name] = textOrNull(v);
         }
     }
     auto custom = storedJson(row["custom_fields"]);

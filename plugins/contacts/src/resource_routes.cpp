@@ -3,6 +3,7 @@
 #include <tessera/sdk/rest/access.hpp>
 #include <tessera/sdk/rest/custom_fields.hpp>
 #include <tessera/sdk/rest/etags.hpp>
+#include <tessera/sdk/rest/rows.hpp>
 #include <tessera/sdk/rest/text.hpp>
 
 #include "list_query.hpp"
@@ -81,8 +82,7 @@ sdk::Response getRecordRoute(const ResourceSpec& spec, const sdk::Request& req, 
     const auto row = findRow(scope.db(), spec, req.param("id"));
     if (!row) throw notFound(spec);
     const auto rules = scope.access(spec.plural);
-    const auto& owner = (*row)["owner_id"];
-    requireVisible(spec, rules, scope, {{"owner_id", owner.isNull() ? sdk::Json() : sdk::Json(owner.asText())}});
+    requireVisible(spec, rules, scope, {{"owner_id", textOrNull((*row)["owner_id"])}});
     // Written like a list row, without a JSON document in between.
     std::string body;
     RowJsonWriter(spec, rules).append(body, *row);

@@ -4,6 +4,7 @@
 #include <tessera/sdk/rest/errors.hpp>
 #include <tessera/sdk/rest/etags.hpp>
 #include <tessera/sdk/rest/list_query.hpp>
+#include <tessera/sdk/rest/rows.hpp>
 
 #include "deal_store.hpp"
 
@@ -82,17 +83,16 @@ sdk::Response dealHistoryRoute(const sdk::Request& req, sdk::TenantScope& scope)
     params.push_back(static_cast<long long>(limit + 1));
     const auto rows = db.query(sql, params);
     sdk::Json data = sdk::Json::array();
-    auto str = [](const sdk::Value& v) { return v.isNull() ? sdk::Json() : sdk::Json(v.asText()); };
     for (std::size_t i = 0; i < rows.size() && i < limit; ++i) {
         const auto& r = rows[i];
         data.push_back({{"id", r["id"].asText()},
                         {"kind", r["kind"].asText()},
-                        {"from_stage_id", str(r["from_stage_id"])},
+                        {"from_stage_id", sdk::rest::textOrNull(r["from_stage_id"])},
                         {"to_stage_id", r["to_stage_id"].asText()},
-                        {"from_status", str(r["from_status"])},
+                        {"from_status", sdk::rest::textOrNull(r["from_status"])},
                         {"to_status", r["to_status"].asText()},
-                        {"seconds_in_stage", r["seconds_in_stage"].isNull() ? sdk::Json() : sdk::Json(r["seconds_in_stage"].asInt())},
-                        {"changed_by", str(r["changed_by"])},
+                        {"seconds_in_stage", sdk::rest::intOrNull(r["seconds_in_stage"])},
+                        {"changed_by", sdk::rest::textOrNull(r["changed_by"])},
                         {"changed_at", r["changed_at"].asText()}});
     }
     sdk::Json next = nullptr;

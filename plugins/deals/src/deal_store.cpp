@@ -5,6 +5,7 @@
 #include <tessera/sdk/rest/dates.hpp>
 #include <tessera/sdk/rest/errors.hpp>
 #include <tessera/sdk/rest/ids.hpp>
+#include <tessera/sdk/rest/rows.hpp>
 #include <tessera/sdk/rest/text.hpp>
 #include <tessera/sdk/rest/writes.hpp>
 #include <tessera/services/billing_products.hpp>
@@ -358,7 +359,7 @@ std::string dealColumns() {
 }
 
 sdk::Json dealFromRow(const sdk::Row& r) {
-    auto str = [&](const char* c) { return r[c].isNull() ? sdk::Json() : sdk::Json(r[c].asText()); };
+    auto str = [&](const char* c) { return sdk::rest::textOrNull(r[c]); };
     sdk::Json j = {{"id", r["id"].asText()},
                    {"title", r["title"].asText()},
                    {"pipeline_id", r["pipeline_id"].asText()},
