@@ -6,6 +6,7 @@
 #include <future>
 #include <signal.h>
 #include <thread>
+#include <vector>
 
 #include "e2e_util.hpp"
 
@@ -199,6 +200,21 @@ TEST_F(HttpTest, DisabledTenantIsNotFoundUntilEnabled) {
         if (status != 200) std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
     EXPECT_EQ(status, 200);
+}
+
+TEST_F(HttpTest, LivenessAnswersWhileEveryWorkerIsBusy) {
+    // More slow requests than the host has workers: /healthz must not queue behind them.
+    std::vector<std::future<HttpResult>> slow;
+    for (int i = 0; i < 6; ++i)
+        slow.push_back(std::async(std::launch::async, [] { return host_->get("/api/v1/fixture/slow?ms=1200", "acme"); }));
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    const auto started = std::chrono::steady_clock::now();
+    auto live = httpRequest(host_->port(), "GET", "/healthz");
+    const auto waited = std::chrono::steady_clock::now() - started;
+    EXPECT_EQ(live.status, 200) << live.body;
+    EXPECT_FALSE(live.header("x-request-id").empty());
+    EXPECT_LT(waited, std::chrono::milliseconds(1000)) << "liveness waited for a worker";
+    for (auto& f : slow) EXPECT_EQ(f.get().status, 200);
 }
 
 TEST(GracefulShutdown, InFlightRequestsFinishAndTheExitCodeIsZero) {

@@ -282,7 +282,7 @@ public:
         // Taken here, on the connection's own thread, where the descriptor surely is its socket.
         const auto peer = held->getPeer();
         const ino_t socket = socketIdentity(peer ? peer->fd() : -1);
-        shared->executor->post([shared, held, http11, socket, req = std::move(req)]() mutable {
+        auto run = [shared, held, http11, socket, req = std::move(req)]() mutable {
             auto answered = std::make_shared<std::atomic<bool>>(false);
             auto answer = [shared, held, http11, socket, answered](HttpResponse response) {
                 if (answered->exchange(true)) return;
@@ -309,7 +309,11 @@ public:
             } catch (...) {
                 answer(jsonError(500, "internal_error", "internal error"));
             }
-        });
+        };
+        // Liveness is answered here, without the database: a probe must not wait behind
+        // exports that hold every worker (it waited a second under 8 exports).
+        if (request.resource() == "/healthz") run();
+        else shared->executor->post(std::move(run));
     }
 
     // Replaces Http::Handler::onInput, which answers a request it cannot parse with 500
