@@ -12,10 +12,7 @@ namespace {
 class ActivityAccess : public HostSuite {
 public:
     static void SetUpTestSuite() {
-        startHost({"acme"}, [](TestHost& h) {
-            h.setEnv("TESSERA_AUTH_ARGON2_MEMORY_KIB", "1024");
-            h.setEnv("TESSERA_AUTH_ARGON2_TIME_COST", "1");
-        });
+        startHost({"acme"}, [](TestHost& h) { h.useFastPasswordHashing(); });
     }
 
     // A user of a new role with these permissions and access rules; returns its headers.

@@ -21,8 +21,7 @@ class AuthSecrets : public ::testing::Test {
 protected:
     void SetUp() override {
         host_ = std::make_unique<TestHost>();
-        host_->setEnv("TESSERA_AUTH_ARGON2_MEMORY_KIB", "1024");
-        host_->setEnv("TESSERA_AUTH_ARGON2_TIME_COST", "1");
+        host_->useFastPasswordHashing();
         host_->setEnv("TESSERA_AUTH_CREDENTIAL_CACHE_MS", "0");
         host_->createTenant("acme");
         host_->createTenant("beta");

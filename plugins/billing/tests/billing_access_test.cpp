@@ -14,10 +14,7 @@ using tessera::test::kPassword;
 class BillingAccess : public BillingTest {
 protected:
     static void SetUpTestSuite() {
-        startHost({"acme"}, [](TestHost& h) {
-            h.setEnv("TESSERA_AUTH_ARGON2_MEMORY_KIB", "1024");
-            h.setEnv("TESSERA_AUTH_ARGON2_TIME_COST", "1");
-        });
+        startHost({"acme"}, [](TestHost& h) { h.useFastPasswordHashing(); });
         auto role = call("POST", "/api/v1/roles",
                          {{"name", "Billing reps"},
                           {"permissions", {"billing.read", "billing.write", "billing.delete", "billing.invoices.void",
