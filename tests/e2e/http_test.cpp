@@ -2,6 +2,7 @@
 // events, services, per-tenant plugin state and graceful shutdown.
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <chrono>
 #include <future>
 #include <signal.h>
@@ -133,6 +134,28 @@ TEST_F(HttpTest, MalformedRequestsDoNotCrashTheHost) {
         EXPECT_TRUE(r.status == 0 || (r.status >= 400 && r.status < 500)) << r.status << " for " << raw << "\n" << r.body;
     }
     EXPECT_EQ(host_->get("/healthz", "").status, 200);
+}
+
+TEST_F(HttpTest, Http11ConnectionsStayOpenUnlessAskedToClose) {
+    const auto lower = [](std::string s) {
+        for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        return s;
+    };
+    const std::string token = host_->ownerToken("acme");
+    const std::string get = "GET /api/v1/fixture/items HTTP/1.1\r\nHost: x\r\nX-Tenant: acme\r\nAuthorization: Bearer " +
+                            token + "\r\n";
+    // No Connection header: HTTP/1.1 means keep-alive, so the second request is answered
+    // on the same connection.
+    auto replies = httpConversation(host_->port(), {get + "\r\n", get + "Connection: close\r\n\r\n"});
+    ASSERT_EQ(replies.size(), 2u);
+    EXPECT_EQ(replies[0].status, 200) << replies[0].body;
+    EXPECT_EQ(lower(replies[0].header("connection")), "keep-alive");
+    EXPECT_EQ(replies[1].status, 200) << replies[1].body;
+    EXPECT_EQ(lower(replies[1].header("connection")), "close");
+    // HTTP/1.0 closes by default.
+    auto old = httpRaw(host_->port(), "GET /healthz HTTP/1.0\r\n\r\n");
+    EXPECT_EQ(old.status, 200) << old.body;
+    EXPECT_EQ(lower(old.header("connection")), "close");
 }
 
 TEST_F(HttpTest, QueryParametersArriveDecoded) {

@@ -141,13 +141,21 @@ std::atomic<int> counter{0};
 
 }  // namespace
 
-HttpResult httpRaw(int port, const std::string& raw) {
+HttpResult httpRaw(int port, const std::string& raw) { return httpConversation(port, {raw}).front(); }
+
+std::vector<HttpResult> httpConversation(int port, const std::vector<std::string>& raws) {
+    std::vector<HttpResult> replies;
     const int fd = connectTo(port);
-    if (fd < 0) return HttpResult{};
-    ::send(fd, raw.data(), raw.size(), MSG_NOSIGNAL);
-    std::string reply = readResponse(fd);
-    ::close(fd);
-    return parseResponse(reply);
+    for (const auto& raw : raws) {
+        if (fd < 0) {
+            replies.emplace_back();
+            continue;
+        }
+        ::send(fd, raw.data(), raw.size(), MSG_NOSIGNAL);
+        replies.push_back(parseResponse(readResponse(fd)));
+    }
+    if (fd >= 0) ::close(fd);
+    return replies;
 }
 
 HttpResult httpRequest(int port, const std::string& method, const std::string& target,

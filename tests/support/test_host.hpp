@@ -39,6 +39,9 @@ HttpResult httpRequest(int port, const std::string& method, const std::string& t
                        const std::map<std::string, std::string>& headers = {}, const std::string& body = "");
 // Sends `raw` bytes verbatim (for malformed requests) and reads the reply.
 HttpResult httpRaw(int port, const std::string& raw);
+// Sends each of `raws` on one connection, each after the previous reply has arrived; a
+// reply the server never sent has status 0.
+std::vector<HttpResult> httpConversation(int port, const std::vector<std::string>& raws);
 
 struct CliResult {
     int exit_code = 0;

@@ -352,9 +352,13 @@ public:
             *mid = false;
             Http::ResponseWriter response(request.version(), transport(), this, peer);
             request.copyAddress(peer->address());
+            // Without a Connection header, HTTP/1.1 keeps the connection and HTTP/1.0 closes
+            // it (RFC 9112 9.3): answering "close" to every 1.1 client that relies on the
+            // default made it reconnect for each request (half the throughput under wrk).
             auto connection = request.headers().tryGet<Http::Header::Connection>();
-            response.headers().add<Http::Header::Connection>(connection ? connection->control()
-                                                                        : Http::ConnectionControl::Close);
+            const auto fallback = request.version() == Http::Version::Http11 ? Http::ConnectionControl::KeepAlive
+                                                                               : Http::ConnectionControl::Close;
+            response.headers().add<Http::Header::Connection>(connection ? connection->control() : fallback);
             peer->setIdle(false);
             onRequest(request, std::move(response));
             parser->reset();
