@@ -6,6 +6,10 @@ src=$1 build=$2 tessera=$3
 work=$(mktemp -d)
 trap 'kill "${pid:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
 cmake --install "$build" --component sdk --prefix "$work/prefix" >/dev/null
+# The package's version is the headers' version.
+want=$(sed -n 's/^#define TESSERA_SDK_VERSION_STRING "\(.*\)"$/\1/p' "$src/sdk/include/tessera/sdk/version.hpp")
+version_file=$(find "$work/prefix" -name TesseraSDKConfigVersion.cmake)
+grep -q "set(PACKAGE_VERSION \"$want\")" "$version_file" || { echo "the SDK package is not version $want"; exit 1; }
 cmake -S "$src/tests/sdk/out_of_tree_plugin" -B "$work/build" -G Ninja \
   -DCMAKE_PREFIX_PATH="$work/prefix" -DTESSERA_PLUGIN_OUTPUT_DIR="$work/plugins" >/dev/null
 cmake --build "$work/build" >/dev/null

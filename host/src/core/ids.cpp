@@ -12,9 +12,8 @@ namespace tessera::host {
 
 std::string newRecordId(std::string_view prefix, std::size_t chars) {
     if (chars == 0 || chars > kRecordIdChars) throw std::invalid_argument("a record id has 1 to 20 random characters");
-    std::string id = sdk::rest::newId(prefix);
-    id.resize(prefix.size() + chars);  // every character is uniform, so any prefix of them is too
-    return id;
+    std::string id(prefix);
+    return id += sdk::rest::randomIdChars(chars);
 }
 
 std::string newSortableId(std::string_view prefix) {

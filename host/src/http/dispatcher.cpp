@@ -1,23 +1,13 @@
 #include "http/dispatcher.hpp"
 
 #include <chrono>
-#include <random>
 
 #include <spdlog/spdlog.h>
+#include <tessera/sdk/rest/ids.hpp>
 
 namespace tessera::host {
 
-std::string newRequestId() {
-    thread_local std::mt19937_64 rng{std::random_device{}()};
-    static const char* hex = "0123456789abcdef";
-    std::string id(16, '0');
-    auto v = rng();
-    for (auto& c : id) {
-        c = hex[v & 15];
-        v >>= 4;
-    }
-    return id;
-}
+std::string newRequestId() { return sdk::rest::randomIdChars(16); }
 
 std::optional<sdk::Method> parseMethod(const std::string& m) {
     if (m == "GET") return sdk::Method::Get;

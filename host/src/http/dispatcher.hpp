@@ -73,6 +73,8 @@ private:
     GroupCommit* groups_;
 };
 
+// 16 random characters of the id alphabet: unique enough to find one request in the
+// logs, not a secret.
 std::string newRequestId();
 std::optional<sdk::Method> parseMethod(const std::string& method);
 

@@ -3,6 +3,7 @@
 #include <sys/random.h>
 
 #include <array>
+#include <chrono>
 #include <cerrno>
 #include <cstdint>
 #include <random>
@@ -27,20 +28,40 @@ std::mt19937_64 osSeededGenerator() {
     return std::mt19937_64(sequence);
 }
 
+// Crockford-style alphabet: no i, l, o, u, so ids read back unambiguously. Its ASCII
+// order is its digit order, so time digits sort as text.
+constexpr char kAlphabet[] = "0123456789abcdefghjkmnpqrstvwxyz";
+
+void appendRandom(std::string& out, std::size_t count) {
+    thread_local std::mt19937_64 rng = osSeededGenerator();
+    while (count > 0) {
+        std::uint64_t bits = rng();
+        for (int i = 0; i < 12 && count > 0; ++i, --count) {
+            out += kAlphabet[bits & 31];
+            bits >>= 5;
+        }
+    }
+}
+
 }  // namespace
 
 std::string newId(std::string_view prefix) {
-    // Crockford-style alphabet: no i, l, o, u, so ids read back unambiguously.
-    static constexpr char kAlphabet[] = "0123456789abcdefghjkmnpqrstvwxyz";
-    thread_local std::mt19937_64 rng = osSeededGenerator();
-    std::string id(prefix);
-    std::uint64_t a = rng(), b = rng();
-    for (int i = 0; i < 20; ++i) {
-        std::uint64_t& src = i < 12 ? a : b;
-        id += kAlphabet[src & 31];
-        src >>= 5;
-    }
+    // 45 bits of milliseconds since 1970 last until the year 3084.
+    const auto ms = static_cast<std::uint64_t>(
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+    std::string id;
+    id.reserve(prefix.size() + 20);
+    id += prefix;
+    for (int i = 8; i >= 0; --i) id += kAlphabet[(ms >> (5 * i)) & 31];
+    appendRandom(id, 11);
     return id;
+}
+
+std::string randomIdChars(std::size_t count) {
+    std::string chars;
+    chars.reserve(count);
+    appendRandom(chars, count);
+    return chars;
 }
 
 }  // namespace tessera::sdk::rest
