@@ -75,7 +75,7 @@ def other_cpu(*rs):
 out = []
 p = out.append
 p(f"wrk -t2 -c{facts.get('connections')} -d{facts.get('duration')} --timeout 10s --latency, `Connection: keep-alive` on every "
-  f"request (Pistache keeps a connection open only when asked; gunicorn's sync workers answer "
+  f"request (gunicorn's sync workers answer "
   f"`Connection: close` anyway). SQLite, loopback. Bearer token sent: {str(facts.get('auth_token', False)).lower()}. "
   f"Plugins loaded: {facts.get('plugins', '').strip()}.")
 p("")

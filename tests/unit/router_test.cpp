@@ -28,6 +28,35 @@ TEST(Router, MatchesParametersAndPrefersLiterals) {
     EXPECT_FALSE(r.match(sdk::Method::Get, "/api/v1/contacts/%zz").match);
 }
 
+TEST(Router, MatchesRoutesOfEveryShapeWhateverTheCollection) {
+    Router r;
+    r.add({route(sdk::Method::Get, "/"), "host"});
+    r.add({route(sdk::Method::Get, "/healthz"), "host"});
+    r.add({route(sdk::Method::Get, "/api/{version}/status"), "host"});
+    r.add({route(sdk::Method::Get, "/api/v1/{collection}"), "a"});
+    r.add({route(sdk::Method::Get, "/api/v1/deals"), "deals"});
+    r.add({route(sdk::Method::Post, "/api/v1/deals"), "deals"});
+    r.add({route(sdk::Method::Get, "/api/v1/deals/{id}/notes"), "deals"});
+    EXPECT_EQ(r.match(sdk::Method::Get, "/").match->entry->route.path, "/");
+    EXPECT_EQ(r.match(sdk::Method::Get, "/healthz").match->entry->route.path, "/healthz");
+    auto status = r.match(sdk::Method::Get, "/api/v2/status");
+    ASSERT_TRUE(status.match);
+    EXPECT_EQ(status.match->params.at("version"), "v2");
+    // The literal beats the parameter, in either registration order.
+    EXPECT_EQ(r.match(sdk::Method::Get, "/api/v1/deals").match->entry->plugin, "deals");
+    EXPECT_EQ(r.match(sdk::Method::Get, "/api/v1/things").match->params.at("collection"), "things");
+    EXPECT_EQ(r.match(sdk::Method::Get, "/api/v1/%7B%7D").match->params.at("collection"), "{}");
+    auto braces = r.match(sdk::Method::Delete, "/api/v1/{}");
+    EXPECT_FALSE(braces.match);
+    EXPECT_EQ(braces.allowed.size(), 1u);  // the parameter route, once
+    EXPECT_EQ(r.match(sdk::Method::Delete, "/api/v1/deals").allowed.size(), 3u);
+    EXPECT_TRUE(r.match(sdk::Method::Get, "/api/v1/deals/d1/notes").match);
+    EXPECT_FALSE(r.match(sdk::Method::Get, "/api/v1/deals/d1/notes/extra/segments/beyond/any/route").match);
+    r.removePlugin("deals");
+    EXPECT_EQ(r.match(sdk::Method::Get, "/api/v1/deals").match->entry->plugin, "a");
+    EXPECT_FALSE(r.match(sdk::Method::Get, "/api/v1/deals/d1/notes").match);
+}
+
 TEST(Router, DetectsOverlapRegardlessOfParameterNames) {
     Router r;
     r.add({route(sdk::Method::Get, "/api/v1/items/{id}"), "a"});

@@ -1,5 +1,6 @@
 #include "http/router.hpp"
 
+#include <algorithm>
 #include <set>
 #include <stdexcept>
 
@@ -9,6 +10,11 @@ namespace tessera::host {
 namespace {
 
 bool isParam(const std::string& s) { return s.size() > 2 && s.front() == '{' && s.back() == '}'; }
+
+// The segment that tells most routes apart: the collection in /api/v1/<collection>/...
+std::size_t keyPosition(std::size_t segments) { return std::min<std::size_t>(2, segments - 1); }
+
+constexpr std::string_view kAnySegment = "{}";
 
 std::vector<std::string_view> splitPath(std::string_view path) {
     std::vector<std::string_view> out;
@@ -107,6 +113,17 @@ const RouteEntry* Router::conflicting(const sdk::Route& route) const {
 void Router::add(RouteEntry entry) {
     compiled_.push_back(compile(entry.route.path));
     routes_.push_back(std::move(entry));
+    index();
+}
+
+void Router::index() {
+    buckets_.clear();
+    for (std::size_t i = 0; i < compiled_.size(); ++i) {
+        const auto& segments = compiled_[i].segments;
+        if (buckets_.size() <= segments.size()) buckets_.resize(segments.size() + 1);
+        const std::string& key = segments[keyPosition(segments.size())];
+        buckets_[segments.size()][isParam(key) ? std::string(kAnySegment) : key].push_back(i);
+    }
 }
 
 void Router::removePlugin(const std::string& plugin) {
@@ -116,17 +133,27 @@ void Router::removePlugin(const std::string& plugin) {
             compiled_.erase(compiled_.begin() + static_cast<std::ptrdiff_t>(i));
         }
     }
+    index();
 }
 
 Router::Result Router::match(sdk::Method method, std::string_view path) const {
     Result result;
     if (path.empty() || path.front() != '/') return result;
     const auto parts = splitPath(path);
+    if (parts.size() >= buckets_.size()) return result;
+    // The routes that could match: those with this path's segment at the key position,
+    // and those with a parameter there, merged back into registration order.
+    static const std::vector<std::size_t> kNone;
+    const auto& by_key = buckets_[parts.size()];
+    const auto literal = by_key.find(parts[keyPosition(parts.size())]);
+    const auto any = by_key.find(kAnySegment);
+    const auto& a = literal == by_key.end() || literal == any ? kNone : literal->second;
+    const auto& b = any == by_key.end() ? kNone : any->second;
     std::size_t best_literals = 0;
     std::optional<std::size_t> best;
-    for (std::size_t i = 0; i < routes_.size(); ++i) {
+    for (std::size_t ia = 0, ib = 0; ia < a.size() || ib < b.size();) {
+        const std::size_t i = ib == b.size() || (ia < a.size() && a[ia] < b[ib]) ? a[ia++] : b[ib++];
         const Compiled& c = compiled_[i];
-        if (c.segments.size() != parts.size()) continue;
         bool ok = true;
         for (std::size_t s = 0; s < parts.size() && ok; ++s)
             ok = isParam(c.segments[s]) ? !parts[s].empty() : c.segments[s] == parts[s];

@@ -47,8 +47,15 @@ private:
         std::size_t literals = 0;
     };
     static Compiled compile(const std::string& pattern);
+    // Rebuilt after every add and remove (start-up only).
+    void index();
+
     std::vector<RouteEntry> routes_;
     std::vector<Compiled> compiled_;
+    // Indices of routes_ by segment count, then by the segment at keyPosition ("{}" when
+    // the pattern has a parameter there), in registration order: a request compares the
+    // few patterns of its collection instead of every route of every plugin.
+    std::vector<std::map<std::string, std::vector<std::size_t>, std::less<>>> buckets_;
 };
 
 // Percent-decoding; returns nullopt for malformed escapes and for results that are not
