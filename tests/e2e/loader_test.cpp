@@ -49,7 +49,7 @@ TEST(Loader, RefusesEachBadFixtureWithItsReason) {
     expectRefused("fixture_cycle_a", "dependency cycle");
     expectRefused("fixture_cycle_b", "dependency cycle");
     expectRefused("fixture_overlap", "overlaps GET /api/v1/fixture/items/{id} of plugin 'fixture_good'");
-    expectRefused("fixture_old_sdk", "needs SDK >=2.0.0 <3.0.0, this host provides 1.2.0");
+    expectRefused("fixture_old_sdk", "needs SDK >=2.0.0 <3.0.0, this host provides 1.3.0");
 }
 
 TEST(Loader, RefusesAnIdLoadedTwice) {

@@ -101,6 +101,22 @@ TEST(Registry, RefusesRoutesWithUndeclaredPermissions) {
     EXPECT_THROW(reg.commit(p.take()), sdk::RegistrationError);
 }
 
+namespace {
+struct ServiceWithAHostName {
+    static constexpr const char* kServiceName = "tessera.secrets";
+};
+}  // namespace
+
+TEST(Registry, ServiceNamesOfTheHostAreReserved) {
+    host::PluginRegistrar p("p");
+    try {
+        p.provide(std::make_shared<ServiceWithAHostName>());
+        FAIL() << "a plugin provided a host service name";
+    } catch (const sdk::RegistrationError& e) {
+        EXPECT_NE(std::string(e.what()).find("belong to the host"), std::string::npos) << e.what();
+    }
+}
+
 TEST(PercentDecode, AcceptsUtf8TextAndRefusesNulAndInvalidBytes) {
     EXPECT_EQ(host::percentDecode("caf%C3%A9+au+lait", true), "café au lait");
     EXPECT_EQ(host::percentDecode("%E2%9C%93", false), "✓");

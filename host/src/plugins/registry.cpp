@@ -83,6 +83,7 @@ void PluginRegistrar::countsRecords(const std::string& table) {
 void PluginRegistrar::provideService(const std::string& name, const char* type_name, std::shared_ptr<void> service) {
     check(service != nullptr, "service '" + name + "' is null");
     check(!d_.services.count(name), "service '" + name + "' is provided twice");
+    check(name.rfind("tessera.", 0) != 0, "service names starting with 'tessera.' belong to the host ('" + name + "')");
     d_.services.emplace(name, ServiceEntry{d_.plugin, type_name, std::move(service)});
 }
 

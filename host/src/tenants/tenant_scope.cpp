@@ -2,6 +2,7 @@
 
 #include <cstring>
 #include <stdexcept>
+#include <typeinfo>
 
 namespace tessera::host {
 
@@ -21,7 +22,7 @@ HostScope::HostScope(ScopeServices services, std::shared_ptr<const TenantRecord>
                      std::string request_id, sdk::Principal principal, int event_depth)
     : services_(services), tenant_(std::move(tenant)), info_(tenant_->info()), plugin_(std::move(plugin)),
       request_id_(std::move(request_id)), principal_(std::move(principal)), event_depth_(event_depth),
-      logger_(plugin_, tenant_->slug, request_id_) {}
+      logger_(plugin_, tenant_->slug, request_id_), secrets_(tenant_->slug, plugin_) {}
 
 sdk::Database& HostScope::db() {
     if (!lease_) {
@@ -47,6 +48,9 @@ void HostScope::beforeWrite(const std::string& event, sdk::Json& record) {
 }
 
 void* HostScope::findService(const std::string& name, const char* type_name) {
+    // The host's own service, bound to this scope's tenant and plugin.
+    if (name == sdk::Secrets::kServiceName)
+        return std::strcmp(type_name, typeid(sdk::Secrets).name()) == 0 ? static_cast<sdk::Secrets*>(&secrets_) : nullptr;
     return services_.service(*tenant_, name, type_name);
 }
 

@@ -14,6 +14,7 @@
 #include "db/connection_pool.hpp"
 #include "plugins/registry.hpp"
 #include "mail/mail_outbox.hpp"
+#include "tenants/plugin_secrets.hpp"
 #include "tenants/scope_policies.hpp"
 #include "tenants/tenant_directory.hpp"
 #include "tenants/tenant_service.hpp"
@@ -68,6 +69,7 @@ private:
     StampedLogger logger_;
     std::optional<ConnectionPool::Lease> lease_;
     std::vector<sdk::Event> pending_;
+    PluginSecrets secrets_;
 };
 
 }  // namespace tessera::host

@@ -64,7 +64,7 @@ sdk::Response webhookRoute(const sdk::Request& req, sdk::TenantScope& scope) {
     const auto* provider = findGateway(req.param("provider"));
     if (!provider) throw sdk::ApiError(404, "provider_not_found", "no payment provider named " + req.param("provider"));
     auto& db = scope.db();
-    const auto secret = webhookSecret(db, std::string(provider->name()));
+    const auto secret = webhookSecret(scope, std::string(provider->name()));
     if (!secret)
         throw sdk::ApiError(401, "webhook_not_configured",
                             "no webhook secret is configured for " + std::string(provider->name()));

@@ -1,6 +1,9 @@
 #include "settings.hpp"
 
+#include <stdexcept>
+
 #include <tessera/sdk/rest/dates.hpp>
+#include <tessera/sdk/secrets.hpp>
 
 #include "api_support.hpp"
 #include "gateways.hpp"
@@ -47,10 +50,32 @@ BillingSettings loadSettings(sdk::Database& db) {
     return s;
 }
 
-std::optional<std::string> webhookSecret(sdk::Database& db, const std::string& provider) {
+namespace {
+
+// Where a provider's secret lives, as its sealing binds it: a sealed secret copied to
+// another provider's row does not open.
+std::string secretColumn(const std::string& provider) { return "billing_webhook_secrets.secret:" + provider; }
+
+sdk::Secrets& secretsOf(sdk::TenantScope& scope) {
+    auto* secrets = scope.service<sdk::Secrets>();
+    if (!secrets) throw std::logic_error("the host provides no secrets service");
+    return *secrets;
+}
+
+}  // namespace
+
+std::optional<std::string> webhookSecret(sdk::TenantScope& scope, const std::string& provider) {
+    auto& db = scope.db();
     auto row = db.queryOne("SELECT secret FROM billing_webhook_secrets WHERE provider = ?", {provider});
     if (!row) return std::nullopt;
-    return (*row)["secret"].asText();
+    auto& secrets = secretsOf(scope);
+    const std::string stored = (*row)["secret"].asText();
+    std::string secret = secrets.open(secretColumn(provider), stored);
+    // Written before secrets were sealed: seal it now, so no plaintext stays behind.
+    if (!secrets.isSealed(stored))
+        db.execute("UPDATE billing_webhook_secrets SET secret = ? WHERE provider = ? AND secret = ?",
+                   {secrets.seal(secretColumn(provider), secret), provider, stored});
+    return secret;
 }
 
 sdk::Response getSettingsRoute(const sdk::Request& req, sdk::TenantScope& scope) {
@@ -112,7 +137,7 @@ sdk::Response patchSettingsRoute(const sdk::Request& req, sdk::TenantScope& scop
             db.execute("DELETE FROM billing_webhook_secrets WHERE provider = ?", {provider});
             if (!secret.is_null())
                 db.execute("INSERT INTO billing_webhook_secrets (provider, secret, updated_at) VALUES (?, ?, ?)",
-                           {provider, secret.get<std::string>(), now});
+                           {provider, secretsOf(scope).seal(secretColumn(provider), secret.get<std::string>()), now});
         }
         const bool changed = s.invoice_number_format != before.invoice_number_format ||
                              s.credit_note_number_format != before.credit_note_number_format ||

@@ -23,8 +23,9 @@ struct BillingSettings {
 /// The tenant's settings (defaults until first changed).
 BillingSettings loadSettings(sdk::Database& db);
 
-/// The secret `provider`'s webhooks are signed with, if the tenant configured one.
-std::optional<std::string> webhookSecret(sdk::Database& db, const std::string& provider);
+/// The secret `provider`'s webhooks are signed with, if the tenant configured one. It is
+/// stored sealed with the host's master key (a value from before sealing is sealed here).
+std::optional<std::string> webhookSecret(sdk::TenantScope& scope, const std::string& provider);
 
 /// GET /api/v1/billing/settings. Secrets are never returned, only which providers have one.
 sdk::Response getSettingsRoute(const sdk::Request& req, sdk::TenantScope& scope);

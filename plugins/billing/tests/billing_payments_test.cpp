@@ -123,6 +123,41 @@ TEST_F(BillingPayments, WebhookRefusesMissingOrWrongSignatures) {
     EXPECT_EQ(unknown.status, 404);
 }
 
+TEST_F(BillingPayments, WebhookSecretsAreStoredSealedAndBoundToTheirProvider) {
+    auto stored = host_->tenantSql("acme", "SELECT secret FROM billing_webhook_secrets WHERE provider = 'generic'");
+    ASSERT_EQ(stored.size(), 1u);
+    const std::string sealed = stored[0][0].value_or("");
+    EXPECT_EQ(sealed.find(kSecret), std::string::npos) << "the secret is stored as plaintext";
+    EXPECT_NE(sealed.find(':'), std::string::npos) << sealed;  // a versioned sealed value
+
+    const auto customer = createCustomer("Hana");
+    const auto inv = openInvoice(id(customer), 2000);
+    const std::string body = paymentEvent("evt_sealed_1", id(inv), 2000);
+    EXPECT_EQ(deliver(body, "sha256=" + hmacHex(kSecret, body)).status, 200);
+
+    // A database written before secrets were sealed still works, and is sealed on first use.
+    const std::string legacy = "legacy-plaintext-secret-0123456789";
+    host_->tenantSql("acme", "UPDATE billing_webhook_secrets SET secret = '" + legacy + "' WHERE provider = 'generic'");
+    const auto inv2 = openInvoice(id(customer), 1000);
+    const std::string body2 = paymentEvent("evt_sealed_2", id(inv2), 1000);
+    auto legacy_delivery = deliver(body2, "sha256=" + hmacHex(legacy, body2));
+    EXPECT_EQ(legacy_delivery.status, 200) << legacy_delivery.body;
+    stored = host_->tenantSql("acme", "SELECT secret FROM billing_webhook_secrets WHERE provider = 'generic'");
+    EXPECT_EQ(stored[0][0].value_or("").find(legacy), std::string::npos) << "the legacy secret was not sealed";
+
+    // A sealed value moved elsewhere does not open: here, another tenant's.
+    host_->tenantSql("acme", "UPDATE billing_webhook_secrets SET secret = '" + sealed + "' WHERE provider = 'generic'");
+    host_->createTenant("moved-secrets");
+    host_->tenantSql("moved-secrets", "INSERT INTO billing_webhook_secrets (provider, secret, updated_at) VALUES "
+                                      "('generic', '" + sealed + "', '2026-01-01T00:00:00.000Z')");
+    auto moved = tessera::test::httpRequest(host_->port(), "POST", "/api/v1/billing/webhooks/generic",
+                                            {{"X-Tenant", "moved-secrets"}, {"X-Signature", "sha256=" + hmacHex(kSecret, body)}},
+                                            body);
+    EXPECT_EQ(moved.status, 503) << moved.body;
+    EXPECT_EQ(moved.json()["error"]["code"], "secret_unreadable");
+    EXPECT_EQ(moved.body.find(kSecret), std::string::npos);
+}
+
 TEST_F(BillingPayments, WebhookRecordsThePaymentOnceAndReplaysTheSameAnswer) {
     const auto customer = createCustomer("Helena");
     const auto inv = openInvoice(id(customer), 5000);

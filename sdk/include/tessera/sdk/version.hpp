@@ -7,9 +7,9 @@
 /// any class layout in these headers) changes; it must match exactly.
 
 #define TESSERA_SDK_VERSION_MAJOR 1
-#define TESSERA_SDK_VERSION_MINOR 2
+#define TESSERA_SDK_VERSION_MINOR 3
 #define TESSERA_SDK_VERSION_PATCH 0
-#define TESSERA_SDK_VERSION_STRING "1.2.0"
+#define TESSERA_SDK_VERSION_STRING "1.3.0"
 #define TESSERA_ABI_VERSION 2
 
 /// Symbols that must be visible across the plugin boundary (exception types, the
