@@ -167,7 +167,12 @@ struct SqlDatabase::SqliteStatements {
     };
     sqlite_api::sqlite3* db = nullptr;
     std::list<std::pair<std::string, Prepared>> lru;  // front: most recent
-    std::unordered_map<std::string, decltype(lru)::iterator> index;
+    // Looked up by the caller's string_view: no copy of the SQL text for a cached statement.
+    struct TextHash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+    };
+    std::unordered_map<std::string, decltype(lru)::iterator, TextHash, std::equal_to<>> index;
 
     ~SqliteStatements() {
         for (auto& [sql, p] : lru) sqlite_api::sqlite3_finalize(p.st);
@@ -181,11 +186,11 @@ struct SqlDatabase::SqliteStatements {
     }
 
     const Prepared& prepare(std::string_view sql) {
-        std::string key(sql);
-        if (auto it = index.find(key); it != index.end()) {
+        if (auto it = index.find(sql); it != index.end()) {
             lru.splice(lru.begin(), lru, it->second);
             return it->second->second;
         }
+        std::string key(sql);
         Prepared p;
         if (sqlite_api::sqlite3_prepare_v2(db, key.c_str(), static_cast<int>(key.size()), &p.st, nullptr) != SQLITE_OK)
             fail("cannot prepare statement");

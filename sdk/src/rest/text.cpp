@@ -1,6 +1,7 @@
 #include <tessera/sdk/rest/text.hpp>
 
 #include <cstdint>
+#include <cstring>
 
 #include <nlohmann/json.hpp>
 
@@ -117,19 +118,51 @@ std::string containsPattern(std::string_view needle) {
     return out;
 }
 
+namespace {
+
+// Whether any of the 8 bytes in `w` needs more than a copy into a JSON string: a control
+// character, '"', '\\' or a byte of a multi-byte UTF-8 sequence. Bit tricks on the whole
+// word (the classic "has zero byte" test), so plain ASCII text goes 8 bytes at a time.
+bool wordNeedsCare(std::uint64_t w) {
+    constexpr std::uint64_t kOnes = 0x0101010101010101ULL, kHighs = 0x8080808080808080ULL;
+    if (w & kHighs) return true;
+    const auto has_zero = [](std::uint64_t x) { return ((x - kOnes) & ~x & kHighs) != 0; };
+    const bool control = ((w - kOnes * 0x20) & ~w & kHighs) != 0;  // exact for bytes < 0x80
+    return control || has_zero(w ^ (kOnes * '"')) || has_zero(w ^ (kOnes * '\\'));
+}
+
+}  // namespace
+
 void appendJsonString(std::string& out, std::string_view text) {
-    if (!validUtf8(text)) {
-        out += nlohmann::json(std::string(text)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-        return;
-    }
     static const char* hex = "0123456789abcdef";
+    const std::size_t rollback = out.size();
     out += '"';
     std::size_t plain = 0;  // start of the bytes not yet copied
-    for (std::size_t i = 0; i < text.size(); ++i) {
+    std::size_t i = 0;
+    while (i < text.size()) {
+        if (i + 8 <= text.size()) {
+            std::uint64_t w;
+            std::memcpy(&w, text.data() + i, 8);
+            if (!wordNeedsCare(w)) {
+                i += 8;
+                continue;
+            }
+        }
         const auto c = static_cast<unsigned char>(text[i]);
+        if (c >= 0x80) {
+            std::uint32_t cp = 0;
+            if (!decode(text, i, cp)) {
+                // Not UTF-8: let nlohmann write it with U+FFFD, as every other response does.
+                out.resize(rollback);
+                out += nlohmann::json(std::string(text)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+                return;
+            }
+            continue;
+        }
+        ++i;
         if (c >= 0x20 && c != '"' && c != '\\') continue;
-        out.append(text, plain, i - plain);
-        plain = i + 1;
+        out.append(text, plain, i - 1 - plain);
+        plain = i;
         switch (c) {
             case '"': out += "\\\""; break;
             case '\\': out += "\\\\"; break;
