@@ -1,13 +1,18 @@
 #include "tenants/plugin_secrets.hpp"
 
+#include "core/secret_box.hpp"
 #include "core/tenant_secrets.hpp"
 
 namespace tessera::host {
 
 PluginSecrets::PluginSecrets(std::string tenant, std::string_view plugin)
-    : tenant_(std::move(tenant)), prefix_("plugins." + std::string(plugin) + ".") {}
+    : tenant_(std::move(tenant)), plugin_(plugin) {}
 
-std::string PluginSecrets::where(std::string_view column) const { return prefix_ + std::string(column); }
+std::string PluginSecrets::where(std::string_view column) const {
+    std::string place = "plugins.";
+    place.append(plugin_).append(".").append(column);
+    return place;
+}
 
 std::string PluginSecrets::seal(std::string_view column, std::string_view plaintext) {
     return sealTenantSecret(tenant_, where(column), plaintext);
@@ -17,6 +22,6 @@ std::string PluginSecrets::open(std::string_view column, const std::string& stor
     return openTenantSecret(tenant_, where(column), stored);
 }
 
-bool PluginSecrets::isSealed(const std::string& stored) const { return !stored.empty() && !isPlaintextSecret(stored); }
+bool PluginSecrets::isSealed(const std::string& stored) const { return SecretBox::isSealed(stored); }
 
 }  // namespace tessera::host

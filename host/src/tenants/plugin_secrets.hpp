@@ -22,8 +22,9 @@ private:
     // from the host's own columns and from every other plugin's.
     std::string where(std::string_view column) const;
 
+    // Kept as given (short enough for no allocation per scope); the place is built per call.
     std::string tenant_;
-    std::string prefix_;
+    std::string plugin_;
 };
 
 }  // namespace tessera::host
