@@ -47,7 +47,10 @@ private:
     std::string path_;
 };
 
-// The environment must not decide these tests.
+}  // namespace
+
+// The environment must not decide these tests. Outside the anonymous namespace because
+// the test classes gtest derives from it are not in it (-Wsubobject-linkage).
 class MasterKeyFile : public ::testing::Test {
 protected:
     void SetUp() override {
@@ -55,8 +58,6 @@ protected:
         unsetenv("TESSERA_AUTH_SECRET_KEY");
     }
 };
-
-}  // namespace
 
 TEST(SecretBox, RoundTripAndFreshNonces) {
     const SecretBox box(keyOf(1));

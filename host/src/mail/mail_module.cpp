@@ -61,7 +61,7 @@ void MailModule::declare(sdk::Registrar& r) {
                      if (*s != "pending" && *s != "sending" && *s != "sent" && *s != "failed")
                          sdk::rest::badQuery("status", "must be pending, sending, sent or failed");
                      where.push_back("status = ?");
-                     params.push_back(*s);
+                     params.emplace_back(*s);
                  }
                  // Cursor: the created_at|id of the last message of the previous page.
                  if (auto c = req.queryParam("cursor")) {
@@ -69,9 +69,9 @@ void MailModule::declare(sdk::Registrar& r) {
                      if (bar == std::string::npos || !parseIsoTime(c->substr(0, bar)))
                          sdk::rest::badQuery("cursor", "is not a cursor this API returned");
                      where.push_back("(created_at < ? OR (created_at = ? AND id < ?))");
-                     params.push_back(c->substr(0, bar));
-                     params.push_back(c->substr(0, bar));
-                     params.push_back(c->substr(bar + 1));
+                     params.emplace_back(c->substr(0, bar));
+                     params.emplace_back(c->substr(0, bar));
+                     params.emplace_back(c->substr(bar + 1));
                  }
                  std::int64_t limit = sdk::rest::kDefaultLimit;
                  if (auto l = req.queryParam("limit")) limit = static_cast<std::int64_t>(sdk::rest::parseLimit(*l));

@@ -191,15 +191,15 @@ std::vector<RunRecord> WorkflowStore::runs(const RunFilter& f, std::string& next
     sdk::Params params;
     if (!f.workflow_id.empty()) {
         sql += " AND workflow_id = ?";
-        params.push_back(f.workflow_id);
+        params.emplace_back(f.workflow_id);
     }
     if (!f.status.empty()) {
         sql += " AND status = ?";
-        params.push_back(f.status);
+        params.emplace_back(f.status);
     }
     if (!f.trigger.empty()) {
         sql += " AND trigger_spec = ?";
-        params.push_back(f.trigger);
+        params.emplace_back(f.trigger);
     }
     if (!f.cursor.empty()) {
         const auto bar = f.cursor.find('~');

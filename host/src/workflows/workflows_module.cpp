@@ -300,7 +300,7 @@ void WorkflowsModule::declare(sdk::Registrar& r) {
                  sdk::Params params;
                  if (auto s = req.queryParam("status")) {
                      sql += " WHERE status = ?";
-                     params.push_back(*s);
+                     params.emplace_back(*s);
                  }
                  sql += " ORDER BY created_at DESC, id DESC LIMIT 200";
                  Json data = Json::array();
