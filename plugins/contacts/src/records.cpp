@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <string_view>
+#include <variant>
 
 #include <tessera/sdk/rest/activities.hpp>
 #include <tessera/sdk/rest/dates.hpp>
@@ -119,6 +121,13 @@ std::string selectColumns(const ResourceSpec& spec) {
 
 namespace {
 
+// A value's text, without the copy asText() makes when it is stored as text; numbers
+// are formatted into `scratch`.
+std::string_view textOf(const sdk::Value& v, std::string& scratch) {
+    if (const auto* text = std::get_if<std::string>(&v.raw())) return *text;
+    return scratch = v.asText();
+}
+
 // Stored JSON text back to JSON. Most rows hold no tags, no address and no custom fields,
 // so those skip the parser: three parses fewer per row of a list.
 sdk::Json storedJson(const sdk::Value& v) {
@@ -161,6 +170,10 @@ RowJsonWriter::RowJsonWriter(const ResourceSpec& spec, const sdk::AccessRules& r
     members_.push_back({"version", Kind::Version});
     std::erase_if(members_, [&](const Member& m) { return rules.hidden(m.key); });
     std::sort(members_.begin(), members_.end(), [](const Member& a, const Member& b) { return a.key < b.key; });
+    for (auto& m : members_) {
+        appendJsonString(m.label, m.key);
+        m.label += ':';
+    }
 }
 
 void RowJsonWriter::append(std::string& out, const sdk::Row& row) {
@@ -175,9 +188,10 @@ void RowJsonWriter::append(std::string& out, const sdk::Row& row) {
     }
     // Stored JSON goes out as it is when it parses and has the expected shape; otherwise
     // what rowToJson() makes of it.
+    std::string formatted;
     const auto stored = [&](const sdk::Value& v, char shape, const char* otherwise) {
         if (v.isNull()) return void(out += otherwise);
-        const std::string text = v.asText();
+        const std::string_view text = textOf(v, formatted);
         if (!text.empty() && (shape == 0 || text.front() == shape) && sdk::Json::accept(text)) out += text;
         else out += otherwise;
     };
@@ -186,13 +200,12 @@ void RowJsonWriter::append(std::string& out, const sdk::Row& row) {
     for (const auto& m : members_) {
         if (!first) out += ',';
         first = false;
-        appendJsonString(out, m.key);
-        out += ':';
+        out += m.label;
         const sdk::Value& v = row.at(m.column);
         switch (m.kind) {
             case Kind::Text:
                 if (v.isNull()) out += "null";
-                else appendJsonString(out, v.asText());
+                else appendJsonString(out, textOf(v, formatted));
                 break;
             case Kind::Tags: stored(v, '[', "[]"); break;
             case Kind::Address: stored(v, 0, "null"); break;

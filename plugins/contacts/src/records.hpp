@@ -48,6 +48,7 @@ private:
     struct Member {
         std::string key;
         Kind kind;
+        std::string label = {};  // the key as JSON text and its ':', written once
         std::size_t column = 0;  // index in the row, found on the first row
     };
     std::vector<Member> members_;  // in key order, like nlohmann's objects
