@@ -1,8 +1,8 @@
 #include "auth/tokens.hpp"
 
-#include "auth/crypto.hpp"
-
 #include <tessera/sdk/rest/rows.hpp>
+
+#include "auth/crypto.hpp"
 #include "core/ids.hpp"
 
 namespace tessera::host::auth {

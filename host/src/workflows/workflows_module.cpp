@@ -1,9 +1,9 @@
 #include "workflows/workflows_module.hpp"
 
 #include <chrono>
+#include <set>
 
 #include <tessera/sdk/rest/rows.hpp>
-#include <set>
 
 #include "scripting/lua_sandbox.hpp"
 #include "workflows/cron.hpp"

@@ -16,7 +16,6 @@ namespace {
 constexpr const char* kTaxRatesPath = "/api/v1/billing/tax-rates";
 constexpr const char* kProductsPath = "/api/v1/billing/products";
 
-
 sdk::Json taxRateToJson(const sdk::Row& r) {
     return {{"id", r["id"].asText()},         {"name", r["name"].asText()},
             {"percent", r["percent"].asText()}, {"inclusive", r["inclusive"].asBool()},

@@ -43,7 +43,6 @@ struct PricedDocument {
     DocumentTotals totals{""};
 };
 
-
 sdk::Json lineToJson(const sdk::Row& r) {
     return {{"id", r["id"].asText()},
             {"product_id", sdk::rest::textOrNull(r["product_id"])},
