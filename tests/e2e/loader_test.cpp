@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <string>
+
+#include <tessera/sdk/version.hpp>
 
 #include "e2e_util.hpp"
 
@@ -42,14 +45,15 @@ TEST(Loader, RefusesEachBadFixtureWithItsReason) {
     EXPECT_EQ(s["fixture_dependent"]["state"], "active");
     // start() only runs when serving; the CLI declares but does not start.
     EXPECT_EQ(s["fixture_throws_start"]["state"], "active");
-    expectRefused("fixture_wrong_abi", "built for plugin ABI 999, this host speaks ABI 2");
+    expectRefused("fixture_wrong_abi",
+                  "built for plugin ABI 999, this host speaks ABI " + std::to_string(TESSERA_ABI_VERSION));
     expectRefused("fixture_bad_manifest", "plugin.json: field 'version' must be semver");
     expectRefused("fixture_throws_declare", "declare() failed: declare exploded on purpose");
     expectRefused("fixture_missing_dep", "depends on 'fixture_nonexistent', which is not installed");
     expectRefused("fixture_cycle_a", "dependency cycle");
     expectRefused("fixture_cycle_b", "dependency cycle");
     expectRefused("fixture_overlap", "overlaps GET /api/v1/fixture/items/{id} of plugin 'fixture_good'");
-    expectRefused("fixture_old_sdk", "needs SDK >=2.0.0 <3.0.0, this host provides 1.3.0");
+    expectRefused("fixture_old_sdk", std::string("needs SDK >=2.0.0 <3.0.0, this host provides ") + TESSERA_SDK_VERSION_STRING);
 }
 
 TEST(Loader, RefusesAnIdLoadedTwice) {

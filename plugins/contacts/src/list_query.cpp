@@ -2,6 +2,8 @@
 
 #include <tessera/sdk/rest/text.hpp>
 
+#include "tag_filter.hpp"
+
 namespace tessera::plugins::contacts {
 
 using namespace sdk::rest;
@@ -109,7 +111,7 @@ void addSearch(ListQuery& q, const ResourceSpec& spec, const std::string& text, 
 
 // Built-in fields as list columns: emails filter on their lower-cased key, tags are JSON
 // arrays, addresses are not filterable.
-std::vector<ListColumn> columnsOf(const ResourceSpec& spec) {
+std::vector<ListColumn> columnsOf(const ResourceSpec& spec, const sdk::Request& req, sdk::Database& db) {
     std::vector<ListColumn> columns{{"id", "id", ColumnKind::Text, true, false}};
     for (const auto& f : spec.fields) {
         switch (f.kind) {
@@ -117,7 +119,13 @@ std::vector<ListColumn> columnsOf(const ResourceSpec& spec) {
             case FieldKind::Reference: columns.push_back({f.name, f.name, ColumnKind::Text, f.sortable, !f.required}); break;
             case FieldKind::Email: columns.push_back({f.name, "email_key", ColumnKind::FoldedText, f.sortable, true}); break;
             case FieldKind::Timestamp: columns.push_back({f.name, f.name, ColumnKind::Timestamp, true, false}); break;
-            case FieldKind::Tags: columns.push_back({f.name, f.name, ColumnKind::JsonArray, false, true}); break;
+            case FieldKind::Tags: {  // only contacts have tags
+                auto lookup = [&req, &db](const std::string& tag, sdk::Params& params) {
+                    return tagLookupCondition(req.tenant.id, tag, db, params);
+                };
+                columns.push_back({f.name, f.name, ColumnKind::JsonArray, false, true, lookup});
+                break;
+            }
             case FieldKind::Address: break;
         }
     }
@@ -129,7 +137,7 @@ std::vector<ListColumn> columnsOf(const ResourceSpec& spec) {
 ListQuery parseListQuery(const ResourceSpec& spec, const std::vector<CustomFieldDef>& defs, const sdk::Request& req,
                          sdk::Database& db, const std::set<std::string>& extra_params) {
     ListSpec list;
-    list.columns = columnsOf(spec);
+    list.columns = columnsOf(spec, req, db);
     list.custom_fields_sql = "custom_fields";
     list.custom_fields = defs;
     list.extra_params = extra_params;

@@ -21,6 +21,7 @@ struct Column {
     bool nullable = true;
     // Arrays: the JSON document and path for SQLite, the jsonb expression for PostgreSQL.
     std::string json_doc, json_path, jsonb;
+    std::function<std::string(const std::string&, Params&)> contains_lookup;
 };
 
 Column arrayColumn(const std::string& doc, const std::string& path, const std::string& jsonb) {
@@ -32,7 +33,11 @@ Column arrayColumn(const std::string& doc, const std::string& path, const std::s
 std::optional<Column> resolve(const ListSpec& spec, const std::string& name, Engine engine) {
     for (const auto& col : spec.columns) {
         if (col.name != name) continue;
-        if (col.kind == ColumnKind::JsonArray) return arrayColumn(col.sql, "$", "CAST(" + col.sql + " AS JSONB)");
+        if (col.kind == ColumnKind::JsonArray) {
+            Column c = arrayColumn(col.sql, "$", "CAST(" + col.sql + " AS JSONB)");
+            c.contains_lookup = col.contains_lookup;
+            return c;
+        }
         return Column{col.sql, col.kind, col.sortable, col.nullable};
     }
     const std::string prefix = "custom_fields.";
@@ -108,6 +113,28 @@ Value parseValue(const Column& c, const std::string& raw, const std::string& par
     }
 }
 
+// Tests each row's array for `raw`.
+std::string arrayContains(const Column& c, const std::string& raw, bool pg, Params& params) {
+    if (pg) {
+        params.push_back(raw);
+        return c.jsonb + " @> jsonb_build_array(CAST(? AS TEXT))";
+    }
+    std::string cond = "EXISTS (SELECT 1 FROM json_each(" + c.json_doc + ", '" + c.json_path + "') WHERE value = ?)";
+    // json_each per row is most of a filtered page's cost. Printable ASCII other than
+    // quote, backslash and slash is written verbatim by every JSON encoder, so a row whose
+    // text lacks the value cannot hold it: instr() rules those rows out cheaply, and
+    // json_each decides for the rest.
+    const bool verbatim = !raw.empty() && std::all_of(raw.begin(), raw.end(), [](char ch) {
+        return ch >= 0x20 && ch < 0x7f && ch != '"' && ch != '\\' && ch != '/';
+    });
+    if (verbatim) {
+        cond = "instr(" + c.json_doc + ", ?) > 0 AND " + cond;
+        params.push_back(raw);
+    }
+    params.push_back(raw);
+    return cond;
+}
+
 void addFilter(ListQuery& q, const Column& c, const std::string& op, const std::string& raw, const std::string& param,
                Engine engine) {
     const bool pg = engine == Engine::Postgres;
@@ -125,23 +152,8 @@ void addFilter(ListQuery& q, const Column& c, const std::string& op, const std::
             cond = c.sql + (want ? " IS NULL" : " IS NOT NULL");
         }
     } else if (op == "contains" && c.kind == ColumnKind::JsonArray) {
-        if (pg) {
-            cond = c.jsonb + " @> jsonb_build_array(CAST(? AS TEXT))";
-        } else {
-            cond = "EXISTS (SELECT 1 FROM json_each(" + c.json_doc + ", '" + c.json_path + "') WHERE value = ?)";
-            // json_each per row is most of a filtered page's cost. Printable ASCII other
-            // than quote, backslash and slash is written verbatim by every JSON encoder,
-            // so a row whose text lacks the value cannot hold it: instr() rules those
-            // rows out cheaply, and json_each decides for the rest.
-            const bool verbatim = !raw.empty() && std::all_of(raw.begin(), raw.end(), [](char ch) {
-                return ch >= 0x20 && ch < 0x7f && ch != '"' && ch != '\\' && ch != '/';
-            });
-            if (verbatim) {
-                cond = "instr(" + c.json_doc + ", ?) > 0 AND " + cond;
-                q.where_params.push_back(raw);
-            }
-        }
-        q.where_params.push_back(raw);
+        if (c.contains_lookup) cond = c.contains_lookup(raw, q.where_params);
+        if (cond.empty()) cond = arrayContains(c, raw, pg, q.where_params);
     } else if (op == "contains") {
         cond = "lower(" + c.sql + ") LIKE ? ESCAPE '\\'";
         q.where_params.push_back(containsPattern(lowerAscii(raw)));

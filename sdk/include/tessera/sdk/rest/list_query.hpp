@@ -46,6 +46,12 @@ struct ListColumn {
     ColumnKind kind = ColumnKind::Text;
     bool sortable = false;
     bool nullable = true;
+    /// JsonArray only, optional: a quicker way for `contains` to find the rows holding a
+    /// value, such as a table of (value, row id) kept by triggers. Given the value, it
+    /// returns a condition on the collection's rows and appends that condition's
+    /// parameters, or returns "" to keep the default, which tests each row along the sort
+    /// order (cheaper for a common value: a page fills quickly).
+    std::function<std::string(const std::string& value, Params& params)> contains_lookup;
 };
 
 struct ListQuery;
