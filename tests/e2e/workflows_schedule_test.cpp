@@ -12,8 +12,7 @@
 #include <mutex>
 #include <regex>
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include "hmac.hpp"
 
 using namespace tessera::test;
 
@@ -91,20 +90,6 @@ std::string header(const std::string& request, const std::string& name) {
     std::smatch m;
     if (std::regex_search(request, m, std::regex(name + ": ([^\r]*)\r\n", std::regex::icase))) return m[1];
     return "";
-}
-
-std::string hmacHex(const std::string& key, const std::string& data) {
-    unsigned char mac[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
-         data.size(), mac, &len);
-    std::string out;
-    char hex[3];
-    for (unsigned i = 0; i < len; ++i) {
-        std::snprintf(hex, sizeof hex, "%02x", mac[i]);
-        out += hex;
-    }
-    return out;
 }
 
 }  // namespace

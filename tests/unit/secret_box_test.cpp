@@ -106,6 +106,19 @@ TEST(SecretBox, WrongKeyDoesNotOpen) {
     }
 }
 
+TEST(SecretBox, DuringARotationSealsWithTheNewKeyAndOpensEither) {
+    const SecretBox old_box(keyOf(1)), new_box(keyOf(2)), rotating(keyOf(2), keyOf(1));
+    const std::string old_value = old_box.seal("JBSWY3DPEHPK3PXP", "aad");
+    EXPECT_EQ(rotating.open(old_value, "aad"), "JBSWY3DPEHPK3PXP");
+    EXPECT_EQ(rotating.open(new_box.seal("webhook", "aad"), "aad"), "webhook");
+    const std::string resealed = rotating.seal("JBSWY3DPEHPK3PXP", "aad");
+    EXPECT_EQ(new_box.open(resealed, "aad"), "JBSWY3DPEHPK3PXP");
+    EXPECT_THROW(old_box.open(resealed, "aad"), SecretUnreadable) << "sealed with the previous key";
+    // Neither key, or another binding: refused as without a rotation.
+    EXPECT_THROW(rotating.open(SecretBox(keyOf(3)).seal("x", "aad"), "aad"), SecretUnreadable);
+    EXPECT_THROW(rotating.open(old_value, "other"), SecretUnreadable);
+}
+
 TEST(SecretBox, Base64MatchesRfc4648) {
     EXPECT_EQ(base64Encode(""), "");
     EXPECT_EQ(base64Encode("f"), "Zg==");

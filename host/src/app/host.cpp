@@ -60,6 +60,7 @@ Host::Host(Config config) : config_(std::move(config)), mail_settings_(MailSetti
 Host::~Host() = default;
 
 int Host::serve() {
+    refuseUnfinishedRotation(config_.data_dir);
     Executor executor(config_.workers);
     ScopeServices services{*pool_, *tenants_, registry_};
     services.mail = &mail_;

@@ -10,6 +10,7 @@
 
 #include "app/host.hpp"
 #include "cli/plugin_commands.hpp"
+#include "cli/rotate_key.hpp"
 #include "auth/auth_service.hpp"
 #include "auth/tenant_bootstrap.hpp"
 #include "auth/users.hpp"
@@ -172,6 +173,15 @@ int runCli(int argc, char** argv) {
     auto* plugins = app.add_subcommand("plugins", "List installed plugins, their state and any refusal reason");
     plugins->add_flag("--json", o.json, "Print JSON");
 
+    std::string new_key_file;
+    auto* secrets = app.add_subcommand("secrets", "Manage the master key of secrets at rest");
+    secrets->require_subcommand(1);
+    auto* s_rotate = secrets->add_subcommand(
+        "rotate-key", "Seal every tenant's secrets with a new master key (stop every server first)");
+    s_rotate->add_option("--new-key-file", new_key_file,
+                         "The new key: 64 hex digits, base64 or 32 raw bytes, mode 0600 (default with the key "
+                         "file: a random key)");
+
     auto* migrate_cmd = app.add_subcommand("migrate", "Apply pending migrations to every tenant");
     migrate_cmd->add_flag("--status", o.status_only, "Only show what is applied and pending");
     migrate_cmd->add_option("--tenant", o.tenant, "Only this tenant");
@@ -232,6 +242,7 @@ int runCli(int argc, char** argv) {
             return 0;
         }
         if (migrate_cmd->parsed()) return migrate(host, o);
+        if (s_rotate->parsed()) return rotateMasterKey(host, new_key_file);
         if (t_create->parsed()) {
             if (!o.admin_email.empty()) {
                 if (auto problem = auth::emailProblem(o.admin_email); !problem.empty())

@@ -31,7 +31,7 @@ std::string errnoText() { return std::strerror(errno); }
 
 // Reads the whole key file through an open descriptor, so the checks and the read are
 // about the same file even if the path is replaced in between.
-SecretBox::Key readKeyFile(const std::string& path, int fd) {
+SecretBox::Key readOpenKeyFile(const std::string& path, int fd) {
     struct stat st {};
     if (fstat(fd, &st) != 0) throw std::runtime_error("cannot stat the secret key file " + path + ": " + errnoText());
     if (!S_ISREG(st.st_mode)) throw std::runtime_error("the secret key file " + path + " is not a regular file");
@@ -57,40 +57,15 @@ SecretBox::Key readKeyFile(const std::string& path, int fd) {
 }
 
 SecretBox::Key keyFromFile(const std::string& data_dir, std::string& path_out) {
-    namespace fs = std::filesystem;
     std::error_code ec;
-    fs::create_directories(data_dir, ec);
-    const std::string path = (fs::path(data_dir) / "secret.key").string();
+    std::filesystem::create_directories(data_dir, ec);
+    const std::string path = keyFilePath(data_dir);
     path_out = path;
-    // O_EXCL: of two processes starting at once on a new data directory, exactly one
-    // writes the key and the other reads it.
-    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (fd >= 0) {
-        SecretBox::Key key{};
-        if (RAND_bytes(key.data(), static_cast<int>(key.size())) != 1) {
-            ::close(fd);
-            ::unlink(path.c_str());
-            throw std::runtime_error("the CSPRNG failed while creating " + path);
-        }
-        const bool written = ::write(fd, key.data(), key.size()) == static_cast<ssize_t>(key.size()) && ::fsync(fd) == 0;
-        ::close(fd);
-        if (!written) {
-            ::unlink(path.c_str());
-            throw std::runtime_error("cannot write the secret key file " + path + ": " + errnoText());
-        }
-        return key;
-    }
-    if (errno != EEXIST) throw std::runtime_error("cannot create the secret key file " + path + ": " + errnoText());
-    fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    if (fd < 0) throw std::runtime_error("cannot open the secret key file " + path + ": " + errnoText());
-    try {
-        auto key = readKeyFile(path, fd);
-        ::close(fd);
-        return key;
-    } catch (...) {
-        ::close(fd);
-        throw;
-    }
+    // Exclusive creation: of two processes starting at once on a new data directory,
+    // exactly one writes the key and the other reads it.
+    const SecretBox::Key fresh = randomKey();
+    if (createKeyFile(path, fresh)) return fresh;
+    return readKeyFile(path);
 }
 
 }  // namespace
@@ -133,6 +108,57 @@ MasterKey loadMasterKey(const Config& config) {
 }
 
 void installMasterKey(const MasterKey& key) { installedBox() = std::make_unique<const SecretBox>(key.key); }
+
+void installRotatingMasterKey(const SecretBox::Key& next, const SecretBox::Key& previous) {
+    installedBox() = std::make_unique<const SecretBox>(next, previous);
+}
+
+std::string keyFilePath(const std::string& data_dir) { return (std::filesystem::path(data_dir) / "secret.key").string(); }
+
+std::string nextKeyFilePath(const std::string& data_dir) { return keyFilePath(data_dir) + ".next"; }
+
+void refuseUnfinishedRotation(const std::string& data_dir) {
+    const std::string next = nextKeyFilePath(data_dir);
+    if (std::filesystem::exists(next))
+        throw std::runtime_error("a master key rotation is unfinished (" + next +
+                                 " exists): some secrets are sealed with the new key already. Run `tessera secrets "
+                                 "rotate-key` again to finish it (docs/security.md)");
+}
+
+SecretBox::Key randomKey() {
+    SecretBox::Key key{};
+    if (RAND_bytes(key.data(), static_cast<int>(key.size())) != 1)
+        throw std::runtime_error("the CSPRNG failed while making a master key");
+    return key;
+}
+
+bool createKeyFile(const std::string& path, const SecretBox::Key& key) {
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0) {
+        if (errno == EEXIST) return false;
+        throw std::runtime_error("cannot create the secret key file " + path + ": " + errnoText());
+    }
+    const bool written = ::write(fd, key.data(), key.size()) == static_cast<ssize_t>(key.size()) && ::fsync(fd) == 0;
+    ::close(fd);
+    if (!written) {
+        ::unlink(path.c_str());
+        throw std::runtime_error("cannot write the secret key file " + path + ": " + errnoText());
+    }
+    return true;
+}
+
+SecretBox::Key readKeyFile(const std::string& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) throw std::runtime_error("cannot open the secret key file " + path + ": " + errnoText());
+    try {
+        auto key = readOpenKeyFile(path, fd);
+        ::close(fd);
+        return key;
+    } catch (...) {
+        ::close(fd);
+        throw;
+    }
+}
 
 const SecretBox& masterSecretBox() {
     const auto& box = installedBox();

@@ -32,4 +32,24 @@ void installMasterKey(const MasterKey& key);
 // Throws std::logic_error when no key was installed (a host assembly bug).
 const SecretBox& masterSecretBox();
 
+// For `tessera secrets rotate-key` (cli/rotate_key.cpp): from here on this process seals
+// with `next` and opens what either key sealed.
+void installRotatingMasterKey(const SecretBox::Key& next, const SecretBox::Key& previous);
+
+// <data_dir>/secret.key, and <data_dir>/secret.key.next: the new key of a rotation in
+// progress, written before any value is sealed with it so that an interrupted rotation
+// can always be finished.
+std::string keyFilePath(const std::string& data_dir);
+std::string nextKeyFilePath(const std::string& data_dir);
+// Throws while a rotation of the key file is unfinished: a server with the old key would
+// not open what the rotation has sealed already.
+void refuseUnfinishedRotation(const std::string& data_dir);
+
+SecretBox::Key randomKey();
+// Creates `path` holding `key` (mode 0600, fsync'd). False if `path` already exists.
+bool createKeyFile(const std::string& path, const SecretBox::Key& key);
+// A key file's 32 raw bytes, with the checks of loadMasterKey (owner-only, regular file,
+// exactly 32 bytes).
+SecretBox::Key readKeyFile(const std::string& path);
+
 }  // namespace tessera::host

@@ -25,7 +25,10 @@ const unsigned char* bytes(std::string_view s) { return reinterpret_cast<const u
 
 }  // namespace
 
-SecretBox::~SecretBox() { OPENSSL_cleanse(key_.data(), key_.size()); }
+SecretBox::~SecretBox() {
+    OPENSSL_cleanse(key_.data(), key_.size());
+    if (previous_) OPENSSL_cleanse(previous_->data(), previous_->size());
+}
 
 bool SecretBox::isSealed(std::string_view stored) { return stored.substr(0, kPrefix.size()) == kPrefix; }
 
@@ -46,6 +49,15 @@ std::string SecretBox::seal(std::string_view plaintext, std::string_view aad) co
 }
 
 std::string SecretBox::open(std::string_view stored, std::string_view aad) const {
+    if (!previous_) return openWith(key_, stored, aad);
+    try {
+        return openWith(key_, stored, aad);
+    } catch (const SecretUnreadable&) {
+        return openWith(*previous_, stored, aad);
+    }
+}
+
+std::string SecretBox::openWith(const Key& key, std::string_view stored, std::string_view aad) {
     if (!isSealed(stored)) throw SecretUnreadable("the value is not in the v1 sealed format");
     std::string raw;
     if (!base64Decode(stored.substr(kPrefix.size()), raw) || raw.size() < kNonceSize + kTagSize)
@@ -59,7 +71,7 @@ std::string SecretBox::open(std::string_view stored, std::string_view aad) const
     int len = 0;
     // The tag is only read by OpenSSL; the cast is what its ctrl interface requires.
     auto* tag = const_cast<unsigned char*>(cipher + cipher_len);
-    if (EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, key_.data(), nonce) != 1 ||
+    if (EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, key.data(), nonce) != 1 ||
         EVP_DecryptUpdate(ctx.get(), nullptr, &len, bytes(aad), static_cast<int>(aad.size())) != 1 ||
         EVP_DecryptUpdate(ctx.get(), out, &len, cipher, cipher_len) != 1 ||
         EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, kTagSize, tag) != 1)

@@ -10,6 +10,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -30,6 +31,9 @@ public:
     using Key = std::array<std::uint8_t, kKeySize>;
 
     explicit SecretBox(const Key& key) : key_(key) {}
+    // While the master key is rotated (`tessera secrets rotate-key`): seals with `key`,
+    // opens what either key sealed.
+    SecretBox(const Key& key, const Key& previous) : key_(key), previous_(previous) {}
     ~SecretBox();
     SecretBox(const SecretBox&) = default;
     SecretBox& operator=(const SecretBox&) = default;
@@ -38,13 +42,16 @@ public:
     // OpenSSL itself fails (no randomness).
     std::string seal(std::string_view plaintext, std::string_view aad) const;
     // The plaintext of a sealed value. Throws SecretUnreadable when it does not open with
-    // this key and `aad`, or is not a sealed value at all.
+    // this box's key(s) and `aad`, or is not a sealed value at all.
     std::string open(std::string_view stored, std::string_view aad) const;
     // Whether `stored` carries a version prefix this build writes or reads.
     static bool isSealed(std::string_view stored);
 
 private:
+    static std::string openWith(const Key& key, std::string_view stored, std::string_view aad);
+
     Key key_;
+    std::optional<Key> previous_;
 };
 
 // Standard base64 (RFC 4648, with padding); decoding returns false on any other input.

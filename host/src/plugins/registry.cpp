@@ -80,6 +80,12 @@ void PluginRegistrar::countsRecords(const std::string& table) {
     d_.counted_tables.insert(table);
 }
 
+void PluginRegistrar::resealsSecrets(std::function<int(sdk::TenantScope&)> reseal) {
+    check(static_cast<bool>(reseal), "resealsSecrets has no implementation");
+    check(!d_.reseal_secrets, "resealsSecrets is declared twice");
+    d_.reseal_secrets = std::move(reseal);
+}
+
 void PluginRegistrar::provideService(const std::string& name, const char* type_name, std::shared_ptr<void> service) {
     check(service != nullptr, "service '" + name + "' is null");
     check(!d_.services.count(name), "service '" + name + "' is provided twice");
@@ -123,6 +129,7 @@ void Registry::commit(Declarations d) {
     publishes_[d.plugin] = std::move(d.publishes);
     migrations_[d.plugin] = std::move(d.migrations);
     if (!d.counted_tables.empty()) counted_tables_[d.plugin] = std::move(d.counted_tables);
+    if (d.reseal_secrets) secret_resealers_[d.plugin] = std::move(d.reseal_secrets);
 }
 
 void Registry::remove(const std::string& plugin) {
@@ -136,6 +143,7 @@ void Registry::remove(const std::string& plugin) {
     publishes_.erase(plugin);
     migrations_.erase(plugin);
     counted_tables_.erase(plugin);
+    secret_resealers_.erase(plugin);
 }
 
 const std::set<std::string>& Registry::countedTables(const std::string& plugin) const {

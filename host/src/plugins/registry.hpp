@@ -2,6 +2,7 @@
 // Everything plugins have declared and the host has accepted. A plugin's declarations
 // are collected by a PluginRegistrar and enter the Registry all at once, or not at all.
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -45,6 +46,7 @@ struct Declarations {
     std::map<std::string, ScriptFunctionEntry> script_functions;
     std::map<std::string, sdk::Command> commands;
     std::set<std::string> counted_tables;
+    std::function<int(sdk::TenantScope&)> reseal_secrets;
     std::set<std::string> depends;  // from the manifest, set by the loader
 };
 
@@ -79,6 +81,10 @@ public:
     const std::set<std::string>& countedTables(const std::string& plugin) const;
     // The migrations of `plugin` (empty when it has none).
     MigrationSet migrations(const std::string& plugin) const;
+    // Plugin id -> how it seals its secrets again (Registrar::resealsSecrets).
+    const std::map<std::string, std::function<int(sdk::TenantScope&)>>& secretResealers() const {
+        return secret_resealers_;
+    }
 
 private:
     Router router_;
@@ -92,6 +98,7 @@ private:
     std::map<std::string, std::pair<std::string, std::string>> permissions_;  // name -> (plugin, description)
     std::map<std::string, std::vector<sdk::Migration>> migrations_;
     std::map<std::string, std::set<std::string>> counted_tables_;
+    std::map<std::string, std::function<int(sdk::TenantScope&)>> secret_resealers_;
 };
 
 // The sdk::Registrar handed to one plugin's declare(). Checks what it can on its own
@@ -108,6 +115,7 @@ public:
     void scriptFunction(const std::string& name, const std::string& permission, sdk::ScriptFunction fn) override;
     void command(sdk::Command command) override;
     void countsRecords(const std::string& table) override;
+    void resealsSecrets(std::function<int(sdk::TenantScope&)> reseal) override;
 
     Declarations take() { return std::move(d_); }
 

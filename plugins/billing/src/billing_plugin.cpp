@@ -36,6 +36,7 @@ public:
         r.countsRecords("billing_invoices");
         r.countsRecords("billing_products");
         r.countsRecords("billing_subscriptions");
+        r.resealsSecrets(resealWebhookSecrets);
         r.permission("billing.write", "Create products, draft and issue invoices, record payments, manage subscriptions");
         r.permission("billing.delete", "Delete draft invoices and unused products");
         r.permission("billing.invoices.void", "Void invoices and mark them uncollectible");

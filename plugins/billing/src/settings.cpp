@@ -78,6 +78,22 @@ std::optional<std::string> webhookSecret(sdk::TenantScope& scope, const std::str
     return secret;
 }
 
+int resealWebhookSecrets(sdk::TenantScope& scope) {
+    auto& db = scope.db();
+    auto& secrets = secretsOf(scope);
+    return db.transaction([&] {
+        int sealed = 0;
+        for (const auto& row : db.query("SELECT provider, secret FROM billing_webhook_secrets")) {
+            const std::string provider = row["provider"].asText(), stored = row["secret"].asText();
+            const std::string secret = secrets.open(secretColumn(provider), stored);
+            sealed += static_cast<int>(db.execute(
+                "UPDATE billing_webhook_secrets SET secret = ? WHERE provider = ? AND secret = ?",
+                {secrets.seal(secretColumn(provider), secret), provider, stored}));
+        }
+        return sealed;
+    });
+}
+
 sdk::Response getSettingsRoute(const sdk::Request& req, sdk::TenantScope& scope) {
     return getResponse(req, toJson(scope.db(), loadSettings(scope.db())));
 }

@@ -27,6 +27,10 @@ BillingSettings loadSettings(sdk::Database& db);
 /// stored sealed with the host's master key (a value from before sealing is sealed here).
 std::optional<std::string> webhookSecret(sdk::TenantScope& scope, const std::string& provider);
 
+/// Seals every provider's webhook secret again (Registrar::resealsSecrets, for a master
+/// key rotation); returns how many.
+int resealWebhookSecrets(sdk::TenantScope& scope);
+
 /// GET /api/v1/billing/settings. Secrets are never returned, only which providers have one.
 sdk::Response getSettingsRoute(const sdk::Request& req, sdk::TenantScope& scope);
 /// PATCH /api/v1/billing/settings; "webhook_secrets": {"<provider>": "<secret>" | null}.

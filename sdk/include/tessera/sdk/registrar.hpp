@@ -128,6 +128,14 @@ public:
     /// this plugin's collection routes (paths without parameters) with 402 naming
     /// `records_per_plugin`; reads, updates and deletes stay open.
     virtual void countsRecords(const std::string& table) = 0;
+    /// For a plugin that stores values sealed with the Secrets service (secrets.hpp): how
+    /// to seal them all again, called per tenant by `tessera secrets rotate-key` while the
+    /// master key changes. `reseal` opens every value the plugin sealed and seals it again
+    /// through scope.service<Secrets>() (during a rotation open() accepts either key and
+    /// seal() uses the new one), in one transaction of scope.db(), and returns how many
+    /// values it sealed. It should seal plaintext left from before sealing too. An
+    /// exception fails the tenant's rotation, which can be run again.
+    virtual void resealsSecrets(std::function<int(TenantScope&)> reseal) = 0;
 
     /// Offers a service to other plugins. `I` declares `static constexpr const char*
     /// kServiceName`; the object must stay valid until the plugin's stop().
