@@ -2,6 +2,7 @@
 
 #include <tessera/sdk/rest/text.hpp>
 
+#include "records.hpp"
 #include "tag_filter.hpp"
 
 namespace tessera::plugins::contacts {
@@ -146,9 +147,7 @@ ListQuery parseListQuery(const ResourceSpec& spec, const std::vector<CustomField
 }
 
 std::string buildListSql(const ResourceSpec& spec, const ListQuery& q, bool paginate, sdk::Params& params) {
-    std::string columns = "id";
-    for (const auto& f : spec.fields) columns += ", " + f.name;
-    return q.sql(columns + ", custom_fields, version", " FROM " + spec.table, paginate, params);
+    return q.sql(selectColumns(spec), " FROM " + spec.table, paginate, params);
 }
 
 std::string cursorAfter(const ListQuery& q, const sdk::Row& last) { return q.cursorAfter(last); }

@@ -1,6 +1,8 @@
 #include "records.hpp"
 
 #include <algorithm>
+#include <map>
+#include <mutex>
 #include <stdexcept>
 #include <string_view>
 #include <variant>
@@ -160,31 +162,45 @@ sdk::Json rowToJson(const ResourceSpec& spec, const sdk::Row& row) {
     return j;
 }
 
-RowJsonWriter::RowJsonWriter(const ResourceSpec& spec, const sdk::AccessRules& rules) {
-    members_.push_back({"id", Kind::Text});
+const std::vector<RowJsonWriter::Member>& RowJsonWriter::allMembers(const ResourceSpec& spec) {
+    static std::mutex mutex;
+    static std::map<const ResourceSpec*, std::vector<Member>> built;
+    std::lock_guard lock(mutex);
+    auto [it, fresh] = built.try_emplace(&spec);
+    if (!fresh) return it->second;
+    auto& members = it->second;
+    members.push_back({"id", Kind::Text, 0, ""});
     for (const auto& f : spec.fields)
-        members_.push_back({f.name, f.kind == FieldKind::Tags      ? Kind::Tags
-                                    : f.kind == FieldKind::Address ? Kind::Address
-                                                                   : Kind::Text});
-    members_.push_back({"custom_fields", Kind::CustomFields});
-    members_.push_back({"version", Kind::Version});
-    std::erase_if(members_, [&](const Member& m) { return rules.hidden(m.key); });
-    std::sort(members_.begin(), members_.end(), [](const Member& a, const Member& b) { return a.key < b.key; });
-    for (auto& m : members_) {
+        members.push_back({f.name,
+                           f.kind == FieldKind::Tags      ? Kind::Tags
+                           : f.kind == FieldKind::Address ? Kind::Address
+                                                          : Kind::Text,
+                           members.size(), ""});
+    members.push_back({"custom_fields", Kind::CustomFields, members.size(), ""});
+    members.push_back({"version", Kind::Version, members.size(), ""});
+    std::sort(members.begin(), members.end(), [](const Member& a, const Member& b) { return a.key < b.key; });
+    for (auto& m : members) {
         appendJsonString(m.label, m.key);
         m.label += ':';
     }
+    return members;
+}
+
+RowJsonWriter::RowJsonWriter(const ResourceSpec& spec, const sdk::AccessRules& rules) : members_(&allMembers(spec)) {
+    if (rules.hidden_fields.empty()) return;
+    for (const auto& m : *members_)
+        if (!rules.hidden(m.key)) visible_.push_back(m);
+    members_ = &visible_;
 }
 
 void RowJsonWriter::append(std::string& out, const sdk::Row& row) {
-    if (!resolved_) {
+    if (!checked_) {
         const auto& columns = row.columns();
-        for (auto& m : members_) {
-            const auto it = std::find(columns.begin(), columns.end(), m.key);
-            if (it == columns.end()) throw std::logic_error("no column '" + m.key + "' in the selected row");
-            m.column = static_cast<std::size_t>(it - columns.begin());
-        }
-        resolved_ = true;
+        for (const auto& m : *members_)
+            if (m.column >= columns.size() || columns[m.column] != m.key)
+                throw std::logic_error("the row does not start with selectColumns(): no '" + m.key + "' at " +
+                                       std::to_string(m.column));
+        checked_ = true;
     }
     // Stored JSON goes out as it is when it parses and has the expected shape; otherwise
     // what rowToJson() makes of it.
@@ -197,7 +213,7 @@ void RowJsonWriter::append(std::string& out, const sdk::Row& row) {
     };
     out += '{';
     bool first = true;
-    for (const auto& m : members_) {
+    for (const auto& m : *members_) {
         if (!first) out += ',';
         first = false;
         out += m.label;
