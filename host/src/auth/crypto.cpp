@@ -3,9 +3,7 @@
 #include <stdexcept>
 
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
 #include <openssl/rand.h>
-#include <openssl/sha.h>
 
 #include <tessera/sdk/rest/text.hpp>
 
@@ -29,22 +27,6 @@ std::string randomCode(std::size_t chars) {
     static const char* alphabet = "0123456789abcdefghjkmnpqrstvwxyz";
     std::string out;
     for (char b : randomBytes(chars)) out += alphabet[static_cast<unsigned char>(b) & 31];  // 256 is a multiple of 32: uniform
-    return out;
-}
-
-std::string sha256Hex(std::string_view text) {
-    // Fetched once: SHA256() looks the algorithm up on every call, a third of its cost
-    // for a token, and every authenticated request hashes one.
-    static EVP_MD* const sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-    unsigned char digest[SHA256_DIGEST_LENGTH];
-    if (!sha256 || EVP_Digest(text.data(), text.size(), digest, nullptr, sha256, nullptr) != 1)
-        throw std::runtime_error("SHA-256 is not available");
-    static const char* hex = "0123456789abcdef";
-    std::string out(2 * SHA256_DIGEST_LENGTH, '0');
-    for (int i = 0; i < SHA256_DIGEST_LENGTH; ++i) {
-        out[2 * i] = hex[digest[i] >> 4];
-        out[2 * i + 1] = hex[digest[i] & 15];
-    }
     return out;
 }
 

@@ -6,24 +6,10 @@
 #include <ctime>
 #include <map>
 
-#include <openssl/evp.h>
-
 #include "core/clock.hpp"
+#include "core/digest.hpp"
 
 namespace tessera::host {
-
-std::string sha256Hex(const std::string& text) {
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    EVP_Digest(text.data(), text.size(), digest, &len, EVP_sha256(), nullptr);
-    std::string out;
-    char buf[3];
-    for (unsigned i = 0; i < len; ++i) {
-        std::snprintf(buf, sizeof buf, "%02x", digest[i]);
-        out += buf;
-    }
-    return out;
-}
 
 std::string migrationFileName(const sdk::Migration& m) {
     char num[16];

@@ -33,7 +33,6 @@ public:
 
 // "0001_create_contacts.sql" (the file a step came from, for messages).
 std::string migrationFileName(const sdk::Migration& m);
-std::string sha256Hex(const std::string& text);
 
 class MigrationRunner {
 public:
