@@ -16,11 +16,18 @@ function(tessera_embed_migrations out_var dir function)
   file(GLOB _sql CONFIGURE_DEPENDS "${dir}/*.sql")
   string(MAKE_C_IDENTIFIER "${function}" _stem)
   set(_out "${CMAKE_CURRENT_BINARY_DIR}/${_stem}_embedded.cpp")
+  # The source depends on which files there are, not only on their contents: a migration
+  # removed, or added with a timestamp older than the source, changes this list (the glob
+  # is redone before every build), so its file, so the source. file(CONFIGURE) writes only
+  # when the text differs.
+  set(_list "${CMAKE_CURRENT_BINARY_DIR}/${_stem}_files.txt")
+  string(REPLACE ";" "\n" _names "${_sql}")
+  file(CONFIGURE OUTPUT "${_list}" CONTENT "${_names}\n")
   add_custom_command(
     OUTPUT "${_out}"
     COMMAND "${CMAKE_COMMAND}" "-DDIR=${dir}" "-DOUTPUT=${_out}" "-DFUNCTION=${function}"
             -P "${_TESSERA_HELPERS_DIR}/EmbedMigrations.cmake"
-    DEPENDS ${_sql} "${_TESSERA_HELPERS_DIR}/EmbedMigrations.cmake"
+    DEPENDS ${_sql} "${_list}" "${_TESSERA_HELPERS_DIR}/EmbedMigrations.cmake"
     COMMENT "Embedding migrations from ${dir}"
     VERBATIM)
   set(${out_var} "${_out}" PARENT_SCOPE)
