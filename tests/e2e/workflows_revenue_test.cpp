@@ -2,6 +2,9 @@
 // example scripts pushed with the CLI, the crm.deals.* and crm.billing.* functions, and
 // the payloads of the events those plugins publish, as a script sees them.
 #include <ctime>
+#include <sstream>
+#include <string>
+#include <vector>
 
 #include "workflows_fixture.hpp"
 
@@ -158,6 +161,65 @@ crm.log("info", table.concat({ moved.stage_id == event.stage and "moved" or "not
     auto refused = runWorkflow("acme", readonly);
     EXPECT_TRUE(logsContain(refused, "needs 'billing.write'")) << refused.dump();
     deleteWorkflow("acme", readonly);
+}
+
+TEST_F(WorkflowsRevenue, ScriptFunctionsKeepToTheRunAsRolesRecordsAndFields) {
+    // A role that reaches only its own deals and invoices, and never a deal's amount.
+    auto role = post("/api/v1/roles", {{"name", "Own sellers"},
+                                       {"permissions", {"contacts.read", "deals.read", "deals.write", "billing.read",
+                                                        "billing.write", "billing.invoices.void"}},
+                                       {"access", {{"deals", {{"own_records_only", true}, {"hidden_fields", {"amount"}}}},
+                                                   {"invoices", {{"own_records_only", true}}}}}});
+    const std::string customer = createContact("acme", {{"name", "Guarded Buyer"}, {"email", "guarded@buyer.test"}});
+    auto pipeline = post("/api/v1/pipelines", {{"name", "Guarded"},
+                                               {"stages", {{{"name", "A"}, {"probability", 20}},
+                                                           {{"name", "B"}, {"probability", 80}}}}});
+    // Someone else's deal and invoice: the owner's.
+    auto deal = post("/api/v1/deals", {{"title", "Not yours"}, {"pipeline_id", pipeline["id"]}, {"amount", 900},
+                                       {"currency", "EUR"}});
+    auto invoice = issuedInvoice(customer, 5000, dayOffset(14));
+    const std::string source = R"(
+local d, err = crm.deals.get({ id = event.deal })
+local u = crm.deals.update({ id = event.deal, title = "Taken" })
+local m = crm.deals.move({ id = event.deal, stage_id = event.stage })
+local mine = assert(crm.deals.create({ title = "Mine", pipeline_id = event.pipeline, currency = "EUR" }))
+local again = assert(crm.deals.get({ id = mine.id }))
+local _, priced = crm.deals.create({ title = "Priced", pipeline_id = event.pipeline, amount = 5, currency = "EUR" })
+local i = crm.billing.invoices.get({ id = event.invoice })
+local found = crm.billing.invoices.find({ customer_id = event.customer })
+local p = crm.billing.payments.record({ invoice_id = event.invoice, amount = 100, method = "pix" })
+local v = crm.billing.invoices.void({ id = event.invoice })
+crm.log("info", table.concat({ tostring(d), tostring(err), tostring(u), tostring(m), again.title, tostring(again.amount),
+  tostring(priced), tostring(i), tostring(#found), tostring(p), tostring(v) }, "|"))
+)";
+    auto wf = createWorkflow("acme", "own-seller", "manual", source, {{"run_as", role["id"]}});
+    auto run = runWorkflow("acme", wf, {{"deal", deal["id"]}, {"stage", pipeline["stages"][1]["id"]},
+                                        {"pipeline", pipeline["id"]}, {"invoice", invoice["id"]}, {"customer", customer}});
+    deleteWorkflow("acme", wf);
+    ASSERT_EQ(run["status"], "ok") << run.dump();
+    ASSERT_EQ(run["logs"].size(), 1u) << run.dump();
+    std::vector<std::string> seen;
+    std::stringstream line(run["logs"][0]["message"].get<std::string>());
+    for (std::string part; std::getline(line, part, '|');) seen.push_back(part);
+    ASSERT_EQ(seen.size(), 11u) << run.dump();
+    EXPECT_EQ(seen[0], "nil") << "another's deal is not found";
+    EXPECT_EQ(seen[1], "no such deal");
+    EXPECT_EQ(seen[2], "nil") << "nor updated";
+    EXPECT_EQ(seen[3], "nil") << "nor moved";
+    EXPECT_EQ(seen[4], "Mine") << "its own deal is";
+    EXPECT_EQ(seen[5], "nil") << "without the hidden amount";
+    EXPECT_NE(seen[6].find("'amount' is not writable"), std::string::npos) << seen[6];
+    EXPECT_EQ(seen[7], "nil") << "another's invoice is not found";
+    EXPECT_EQ(seen[8], "0") << "nor listed";
+    EXPECT_EQ(seen[9], "nil") << "nor paid";
+    EXPECT_EQ(seen[10], "nil") << "nor voided";
+    // Nothing of the owner's changed.
+    auto theirs = get("/api/v1/deals/" + deal["id"].get<std::string>());
+    EXPECT_EQ(theirs["title"], "Not yours");
+    EXPECT_EQ(theirs["stage_id"], pipeline["stages"][0]["id"]);
+    auto billed = get("/api/v1/billing/invoices/" + invoice["id"].get<std::string>());
+    EXPECT_EQ(billed["status"], "open");
+    EXPECT_EQ(billed["amount_paid"], 0);
 }
 
 TEST_F(WorkflowsRevenue, DealAndBillingEventsCarryTheDocumentedFields) {

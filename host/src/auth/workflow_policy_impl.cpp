@@ -21,6 +21,7 @@ AuthWorkflowPolicy::Compiled AuthWorkflowPolicy::role(const TenantRecord& tenant
         if (auto def = auth_.store().role(lease.db(), role_id)) {
             c.exists = true;
             c.permissions = auth_.store().rolePermissions(*def);
+            c.access = def->access;
         }
     }
     std::lock_guard lock(mutex_);
@@ -36,6 +37,13 @@ bool AuthWorkflowPolicy::knownRole(const TenantRecord& tenant, const std::string
 bool AuthWorkflowPolicy::allows(const TenantRecord& tenant, const std::string& role_id,
                                 const std::string& permission) const {
     return role(tenant, role_id).permissions.count(permission) > 0;
+}
+
+sdk::AccessRules AuthWorkflowPolicy::access(const TenantRecord& tenant, const std::string& role_id,
+                                            const std::string& resource) const {
+    const auto compiled = role(tenant, role_id);
+    const auto it = compiled.access.find(resource);
+    return it == compiled.access.end() ? sdk::AccessRules{} : it->second;
 }
 
 SandboxLimits AuthWorkflowPolicy::limits(const TenantRecord& tenant, const SandboxLimits& defaults) const {

@@ -20,6 +20,8 @@ public:
 
     bool knownRole(const TenantRecord& tenant, const std::string& role) const override;
     bool allows(const TenantRecord& tenant, const std::string& role, const std::string& permission) const override;
+    sdk::AccessRules access(const TenantRecord& tenant, const std::string& role,
+                            const std::string& resource) const override;
     SandboxLimits limits(const TenantRecord& tenant, const SandboxLimits& defaults) const override;
     void requireScriptAllowance(const TenantRecord& tenant, std::int64_t existing) const override;
 
@@ -29,6 +31,7 @@ private:
     struct Compiled {
         bool exists = false;
         std::unordered_set<std::string> permissions;
+        std::map<std::string, sdk::AccessRules> access;
         std::chrono::steady_clock::time_point loaded;
     };
     Compiled role(const TenantRecord& tenant, const std::string& role_id) const;

@@ -280,7 +280,10 @@ RunResult WorkflowEngine::execute(const RunRequest& req) {
     const int depth = req.depth;
     WorkflowScope scope(services_, req.tenant, principal, req.request_id.empty() ? run.id : req.request_id,
                         [this, depth](const TenantRecord& t, const sdk::Principal&, const std::string& ev,
-                                      sdk::Json& rec) { runBefore(t, ev, rec, depth + 1); });
+                                      sdk::Json& rec) { runBefore(t, ev, rec, depth + 1); },
+                        [this, &req](const std::string& resource) {
+                            return policy_.access(*req.tenant, req.workflow.run_as, resource);
+                        });
     if (req.dry_run) scope.db().begin();
     const HostDispatch dispatch = [&](const std::string& name, const sdk::Json& args) {
         return hostCall(req, scope, result, name, args);

@@ -5,9 +5,11 @@
 namespace tessera::host {
 
 WorkflowScope::WorkflowScope(ScopeServices services, std::shared_ptr<const TenantRecord> tenant,
-                             sdk::Principal principal, std::string request_id, BeforeWrite before_write)
+                             sdk::Principal principal, std::string request_id, BeforeWrite before_write,
+                             AccessRulesOf access_rules)
     : services_(services), tenant_(std::move(tenant)), info_(tenant_->info()), principal_(std::move(principal)),
       request_id_(std::move(request_id)), before_write_(std::move(before_write)),
+      access_rules_(std::move(access_rules)),
       logger_("workflows", tenant_->slug, request_id_) {}
 
 sdk::Database& WorkflowScope::db() {
@@ -18,10 +20,7 @@ sdk::Database& WorkflowScope::db() {
     return lease_->db();
 }
 
-sdk::AccessRules WorkflowScope::access(const std::string& resource) const {
-    if (!services_.access) return {};
-    return services_.access->rules(*tenant_, principal_, resource);
-}
+sdk::AccessRules WorkflowScope::access(const std::string& resource) const { return access_rules_(resource); }
 
 void WorkflowScope::beforeWrite(const std::string& event, sdk::Json& record) {
     if (before_write_) before_write_(*tenant_, principal_, event, record);

@@ -23,9 +23,11 @@ public:
     // `before_write` runs the tenant's before hooks for writes made during this run, one
     // level deeper than the run itself.
     using BeforeWrite = std::function<void(const TenantRecord&, const sdk::Principal&, const std::string&, sdk::Json&)>;
+    // The row rules of the role the workflow runs as, per resource (scope.access()).
+    using AccessRulesOf = std::function<sdk::AccessRules(const std::string& resource)>;
 
     WorkflowScope(ScopeServices services, std::shared_ptr<const TenantRecord> tenant, sdk::Principal principal,
-                  std::string request_id, BeforeWrite before_write);
+                  std::string request_id, BeforeWrite before_write, AccessRulesOf access_rules);
 
     const sdk::TenantInfo& tenant() const override { return info_; }
     sdk::Database& db() override;
@@ -50,6 +52,7 @@ private:
     sdk::Principal principal_;
     std::string request_id_;
     BeforeWrite before_write_;
+    AccessRulesOf access_rules_;
     std::string plugin_ = "workflows";
     StampedLogger logger_;
     std::optional<ConnectionPool::Lease> lease_;

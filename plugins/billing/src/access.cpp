@@ -72,12 +72,7 @@ sdk::Handler underRole(BillingResource resource, bool item_check, bool creating,
                                   req.method == sdk::Method::Put)) {
             auto body = sdk::Json::parse(req.body, nullptr, false);
             if (body.is_object()) {
-                // Payments and products have no owner of their own (a payment's invoice was
-                // checked above): only their hidden fields apply to a write.
-                auto rules = rulesOf(scope, resource);
-                if (resource == BillingResource::Payments || resource == BillingResource::Products)
-                    rules.own_records_only = false;
-                sdk::rest::checkWrite(rules, scope, body, creating);
+                checkWriteUnderRole(scope, resource, body, creating);
                 sdk::Request checked = req;
                 checked.body = body.dump(-1, ' ', false, sdk::Json::error_handler_t::replace);
                 answer = handler(checked, scope);
@@ -96,6 +91,19 @@ sdk::Handler underRole(BillingResource resource, bool item_check, bool creating,
         }
         return answer;
     };
+}
+
+void checkWriteUnderRole(sdk::TenantScope& scope, BillingResource resource, sdk::Json& body, bool creating) {
+    // Payments and products have no owner of their own (a payment's invoice is checked
+    // before): only their hidden fields apply to a write.
+    auto rules = rulesOf(scope, resource);
+    if (resource == BillingResource::Payments || resource == BillingResource::Products) rules.own_records_only = false;
+    sdk::rest::checkWrite(rules, scope, body, creating);
+}
+
+sdk::Json visibleUnderRole(const sdk::TenantScope& scope, BillingResource resource, sdk::Json answer) {
+    hide(scope, resource, answer);
+    return answer;
 }
 
 OwnedFrom ownedFrom(sdk::TenantScope& scope, BillingResource resource, const std::string& table) {

@@ -34,6 +34,13 @@ sdk::Handler underRole(BillingResource resource, bool item_check, bool creating,
 /// The invoice, if the caller's role lets it see it; 404 invoice_not_found otherwise.
 sdk::Json requireVisibleInvoice(sdk::TenantScope& scope, const std::string& id);
 
+/// What underRole does to a route's JSON body and answer, for callers without a request
+/// (the crm.billing.* script functions): `checkWriteUnderRole` refuses hidden fields and,
+/// for own-records roles, another owner (on `creating`, makes the record the caller's);
+/// `visibleUnderRole` removes hidden fields from an answer.
+void checkWriteUnderRole(sdk::TenantScope& scope, BillingResource resource, sdk::Json& body, bool creating);
+sdk::Json visibleUnderRole(const sdk::TenantScope& scope, BillingResource resource, sdk::Json answer);
+
 /// " FROM <table>" narrowed to the caller's own records when its role is limited to them
 /// (payments: to those of its own invoices), with the owner parameter to put first.
 struct OwnedFrom {

@@ -388,9 +388,10 @@ std::int64_t priceItems(sdk::Database& db, const sdk::Json& items, const std::st
     return doc.totals.subtotal();
 }
 
-sdk::Json findInvoices(sdk::Database& db, const sdk::Json& args) {
-    std::string sql = "SELECT * FROM billing_invoices WHERE 1 = 1";
-    sdk::Params params;
+sdk::Json findInvoices(sdk::TenantScope& scope, const sdk::Json& args) {
+    auto& db = scope.db();
+    auto [from, params] = ownedFrom(scope, BillingResource::Invoices, "billing_invoices");
+    std::string sql = "SELECT *" + from + " WHERE 1 = 1";
     for (const char* field : {"customer_id", "status", "number", "kind"}) {
         if (!args.contains(field)) continue;
         if (!args[field].is_string())

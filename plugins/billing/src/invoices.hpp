@@ -40,8 +40,9 @@ sdk::Json voidInvoice(sdk::TenantScope& scope, const std::string& id, const sdk:
 sdk::Json applySettlement(sdk::TenantScope& scope, const sdk::Json& invoice, std::int64_t amount, bool credit,
                           const std::string& field_name);
 
-/// Invoices for the Lua function billing.invoices.find: filters customer_id, status; newest first.
-sdk::Json findInvoices(sdk::Database& db, const sdk::Json& args);
+/// Invoices for the Lua function billing.invoices.find: filters customer_id, status,
+/// number, kind; newest first; only those the caller's role may see, with all fields.
+sdk::Json findInvoices(sdk::TenantScope& scope, const sdk::Json& args);
 
 /// Issues an invoice for a subscription period inside the caller's transaction; lines
 /// are the subscription's items. Returns the issued invoice.

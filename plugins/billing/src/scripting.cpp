@@ -1,5 +1,6 @@
 #include "scripting.hpp"
 
+#include "access.hpp"
 #include "invoices.hpp"
 #include "payments.hpp"
 
@@ -20,6 +21,10 @@ std::string idArg(const sdk::Json& args, const char* name) {
 
 }  // namespace
 
+// Each function applies the run_as role's rules as the routes do (access.hpp): a role
+// limited to its own invoices reaches only those (404 otherwise), hidden fields are left
+// out of answers and refused in writes.
+
 sdk::Json scriptCreateInvoice(const sdk::Json& args, sdk::TenantScope& scope) {
     sdk::Json fields = objectArgs(args);
     bool issue = false;
@@ -29,27 +34,35 @@ sdk::Json scriptCreateInvoice(const sdk::Json& args, sdk::TenantScope& scope) {
         issue = fields["issue"].get<bool>();
         fields.erase("issue");
     }
+    checkWriteUnderRole(scope, BillingResource::Invoices, fields, true);
     auto invoice = createDraft(scope, fields);
-    return issue ? issueInvoice(scope, invoice["id"].get<std::string>()) : invoice;
+    if (issue) invoice = issueInvoice(scope, invoice["id"].get<std::string>());
+    return visibleUnderRole(scope, BillingResource::Invoices, std::move(invoice));
 }
 
 sdk::Json scriptGetInvoice(const sdk::Json& args, sdk::TenantScope& scope) {
-    return requireInvoice(scope.db(), idArg(args, "id"));
+    return visibleUnderRole(scope, BillingResource::Invoices, requireVisibleInvoice(scope, idArg(args, "id")));
 }
 
 sdk::Json scriptFindInvoices(const sdk::Json& args, sdk::TenantScope& scope) {
-    return findInvoices(scope.db(), args.is_null() ? sdk::Json::object() : objectArgs(args));
+    sdk::Json found = findInvoices(scope, args.is_null() ? sdk::Json::object() : objectArgs(args));
+    for (auto& invoice : found) invoice = visibleUnderRole(scope, BillingResource::Invoices, std::move(invoice));
+    return found;
 }
 
 sdk::Json scriptVoidInvoice(const sdk::Json& args, sdk::TenantScope& scope) {
-    return voidInvoice(scope, idArg(args, "id"));
+    const std::string id = idArg(args, "id");
+    requireVisibleInvoice(scope, id);
+    return visibleUnderRole(scope, BillingResource::Invoices, voidInvoice(scope, id));
 }
 
 sdk::Json scriptRecordPayment(const sdk::Json& args, sdk::TenantScope& scope) {
     const std::string invoice_id = idArg(args, "invoice_id");
+    requireVisibleInvoice(scope, invoice_id);
     sdk::Json body = args;
     body.erase("invoice_id");
-    return recordPayment(scope, invoice_id, readPaymentBody(body));
+    checkWriteUnderRole(scope, BillingResource::Payments, body, true);
+    return visibleUnderRole(scope, BillingResource::Payments, recordPayment(scope, invoice_id, readPaymentBody(body)));
 }
 
 }  // namespace tessera::plugins::billing

@@ -12,16 +12,11 @@ namespace tessera::plugins::deals {
 
 using namespace sdk::rest;
 
-namespace {
-
-// The caller's role may limit deals to its own and hide fields (docs/security.md).
 sdk::Json requireVisibleDeal(const sdk::AccessRules& rules, sdk::TenantScope& scope, const std::string& id) {
     auto deal = requireDeal(scope.db(), id);
     requireOwned(rules, scope, deal, "deal");
     return deal;
 }
-
-}  // namespace
 
 void requireVisibleDealSubject(const sdk::Params& subject, sdk::TenantScope& scope) {
     requireVisibleDeal(scope.access("deals"), scope, subject.at(0).asText());

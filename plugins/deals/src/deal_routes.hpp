@@ -18,4 +18,8 @@ sdk::Response deleteDealRoute(const sdk::Request& req, sdk::TenantScope& scope);
 /// GET history: stage entries and status changes, oldest first, cursor-paginated.
 sdk::Response dealHistoryRoute(const sdk::Request& req, sdk::TenantScope& scope);
 
+/// The deal `id` if the caller's role lets it see the deal (docs/security.md); 404
+/// deal_not_found otherwise. Not yet stripped of hidden fields.
+sdk::Json requireVisibleDeal(const sdk::AccessRules& rules, sdk::TenantScope& scope, const std::string& id);
+
 }  // namespace tessera::plugins::deals

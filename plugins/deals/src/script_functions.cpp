@@ -1,9 +1,16 @@
 #include "script_functions.hpp"
 
+#include <tessera/sdk/rest/access.hpp>
+
 #include "deal_list.hpp"
+#include "deal_routes.hpp"
 #include "deal_store.hpp"
 
 namespace tessera::plugins::deals {
+
+using sdk::rest::checkWrite;
+using sdk::rest::visible;
+
 namespace {
 
 std::string requireId(const sdk::Json& args) {
@@ -25,9 +32,22 @@ std::string queryText(const sdk::Json& v) {
     return v.dump();
 }
 
+sdk::Json updateVisibleDeal(sdk::TenantScope& scope, const std::string& id, sdk::Json changes) {
+    const auto rules = scope.access("deals");
+    checkWrite(rules, scope, changes, false);
+    return visible(rules, updateDeal(scope, requireVisibleDeal(rules, scope, id), changes));
+}
+
 }  // namespace
 
-sdk::Json scriptGet(const sdk::Json& args, sdk::TenantScope& scope) { return requireDeal(scope.db(), requireId(args)); }
+// Each function applies the run_as role's rules as the routes do: a role limited to its
+// own deals sees and changes only those (404 otherwise), hidden fields are left out of
+// answers and refused in writes.
+
+sdk::Json scriptGet(const sdk::Json& args, sdk::TenantScope& scope) {
+    const auto rules = scope.access("deals");
+    return visible(rules, requireVisibleDeal(rules, scope, requireId(args)));
+}
 
 sdk::Json scriptFind(const sdk::Json& args, sdk::TenantScope& scope) {
     sdk::Request req;
@@ -56,14 +76,17 @@ sdk::Json scriptFind(const sdk::Json& args, sdk::TenantScope& scope) {
 
 sdk::Json scriptCreate(const sdk::Json& args, sdk::TenantScope& scope) {
     if (!args.is_object()) throw sdk::ApiError(422, "validation_failed", "create takes a table of deal fields");
-    return createDeal(scope, args);
+    const auto rules = scope.access("deals");
+    sdk::Json fields = args;
+    checkWrite(rules, scope, fields, true);
+    return visible(rules, createDeal(scope, fields));
 }
 
 sdk::Json scriptUpdate(const sdk::Json& args, sdk::TenantScope& scope) {
     const std::string id = requireId(args);
     sdk::Json changes = args;
     changes.erase("id");
-    return updateDeal(scope, requireDeal(scope.db(), id), changes);
+    return updateVisibleDeal(scope, id, std::move(changes));
 }
 
 sdk::Json scriptMove(const sdk::Json& args, sdk::TenantScope& scope) {
@@ -77,7 +100,7 @@ sdk::Json scriptMove(const sdk::Json& args, sdk::TenantScope& scope) {
     }
     if (!changes.contains("stage_id") && !changes.contains("position"))
         throw sdk::ApiError(422, "validation_failed", "stage_id or position is required", {{"stage_id", "is required"}});
-    return updateDeal(scope, requireDeal(scope.db(), id), changes);
+    return updateVisibleDeal(scope, id, std::move(changes));
 }
 
 }  // namespace tessera::plugins::deals
