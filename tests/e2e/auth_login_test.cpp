@@ -90,6 +90,23 @@ TEST_F(AuthLogin, RepeatedFailuresAreSlowedThenLockedEvenForTheRightPassword) {
     EXPECT_EQ(login("acme", "target@acme.example", kPassword).status, 200);
 }
 
+// The counts are in the control database: a restart (or another host process on the same
+// database) does not hand a guesser a fresh allowance.
+TEST_F(AuthLogin, FailedLoginsStillCountAfterTheHostRestarts) {
+    makeUser("acme", "restart@acme.example", "member");
+    for (int i = 0; i < 3; ++i) EXPECT_EQ(login("acme", "restart@acme.example", "wrong").status, 401);
+    // Each further failure doubles the wait: after the fifth it is 4 seconds.
+    std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+    EXPECT_EQ(login("acme", "restart@acme.example", "wrong").status, 401);
+    std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+    EXPECT_EQ(login("acme", "restart@acme.example", "wrong").status, 401);
+    host_->stop();
+    ASSERT_TRUE(host_->start()) << host_->log();
+    auto r = login("acme", "restart@acme.example", kPassword);
+    EXPECT_EQ(r.status, 429) << r.body;
+    EXPECT_FALSE(r.header("retry-after").empty());
+}
+
 TEST_F(AuthLogin, PasswordResetIsSingleUseAndEndsSessions) {
     makeUser("acme", "forgetful@acme.example", "member");
     auto session = login("acme", "forgetful@acme.example", kPassword);

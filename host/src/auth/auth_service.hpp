@@ -22,7 +22,7 @@ class AuthService {
 public:
     AuthService(AuthSettings settings, ConnectionPool& pool, const Registry& registry, MailOutbox& mail)
         : settings_(std::move(settings)), hasher_(settings_), store_(registry),
-          cache_(settings_.credential_cache_ttl, 50000), plans_(pool, settings_.default_plan),
+          cache_(settings_.credential_cache_ttl, 50000), throttle_(pool), plans_(pool, settings_.default_plan),
           usage_(pool, settings_.usage_cache_ttl), pool_(pool), mail_(mail) {}
 
     const AuthSettings& settings() const { return settings_; }

@@ -3,13 +3,16 @@
 // whether or not it exists, so the response reveals nothing) and per client address.
 // After kFreeFailures failures each further attempt must wait an exponentially growing
 // delay; at kLockFailures the key is locked for kLockDuration. A success clears the
-// account's record. State is per process and in memory: a restart forgets it.
+// account's record. The counts live in the control database (auth_login_failures), so
+// every host process on it, and the next one after a restart, sees the same counts.
 
 #include <chrono>
 #include <cstdint>
-#include <mutex>
 #include <string>
-#include <unordered_map>
+
+namespace tessera::host {
+class ConnectionPool;
+}
 
 namespace tessera::host::auth {
 
@@ -22,22 +25,15 @@ public:
     static constexpr int kAddressLockFailures = 100;
     static constexpr std::chrono::minutes kLockDuration{15};
 
+    explicit LoginThrottle(ConnectionPool& pool) : pool_(pool) {}
+
     // Seconds the caller must wait before another attempt, or 0 to go ahead.
     std::int64_t retryAfter(const std::string& account_key, const std::string& address_key);
     void failed(const std::string& account_key, const std::string& address_key);
     void succeeded(const std::string& account_key);
 
 private:
-    struct Record {
-        int failures = 0;
-        std::chrono::steady_clock::time_point last_failure;
-    };
-    std::int64_t waitFor(const Record& r, int free, int lock_at, std::chrono::steady_clock::time_point now) const;
-    void prune(std::chrono::steady_clock::time_point now);
-
-    std::mutex mutex_;
-    std::unordered_map<std::string, Record> accounts_;
-    std::unordered_map<std::string, Record> addresses_;
+    ConnectionPool& pool_;
 };
 
 }  // namespace tessera::host::auth
