@@ -236,6 +236,11 @@ TEST_F(AuthSecrets, RotateKeySealsEverySecretWithANewKeyFile) {
     host_->stop();
     const std::string old_key = contents(keyFile());
     const auto before = sealedValues("acme");
+    const std::string same = writeFile("same.key", old_key, 0600);
+    auto unchanged = host_->cli({"secrets", "rotate-key", "--new-key-file", same});
+    EXPECT_NE(unchanged.exit_code, 0);
+    EXPECT_NE(unchanged.out.find("the new key is the current key"), std::string::npos) << unchanged.out;
+    EXPECT_FALSE(std::filesystem::exists(keyFile() + ".next")) << "nothing left to hold up the server";
 
     auto rotated = host_->cli({"secrets", "rotate-key"});
     ASSERT_EQ(rotated.exit_code, 0) << rotated.out;

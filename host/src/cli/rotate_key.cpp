@@ -63,6 +63,8 @@ SecretBox::Key nextKey(const Config& config, const MasterKey& current, bool key_
     }
     const std::string next_path = nextKeyFilePath(config.data_dir);
     SecretBox::Key next = new_key_file.empty() ? randomKey() : keyFromNewKeyFile(new_key_file);
+    // Refused before secret.key.next exists: it would hold up the server for nothing.
+    if (next == current.key) throw std::runtime_error("the new key is the current key");
     if (createKeyFile(next_path, next)) return next;
     const SecretBox::Key unfinished = readKeyFile(next_path);
     if (!new_key_file.empty() && unfinished != next)
