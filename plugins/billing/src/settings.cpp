@@ -1,5 +1,6 @@
 #include "settings.hpp"
 
+#include <cstdint>
 #include <stdexcept>
 
 #include <tessera/sdk/rest/dates.hpp>
@@ -62,6 +63,14 @@ sdk::Secrets& secretsOf(sdk::TenantScope& scope) {
     return *secrets;
 }
 
+// Replaces `stored` with `secret` sealed anew; the condition on the old value keeps a
+// concurrent change of the secret from being overwritten. Returns the rows changed.
+std::int64_t sealInPlace(sdk::Database& db, sdk::Secrets& secrets, const std::string& provider,
+                         const std::string& stored, const std::string& secret) {
+    return db.execute("UPDATE billing_webhook_secrets SET secret = ? WHERE provider = ? AND secret = ?",
+                      {secrets.seal(secretColumn(provider), secret), provider, stored});
+}
+
 }  // namespace
 
 std::optional<std::string> webhookSecret(sdk::TenantScope& scope, const std::string& provider) {
@@ -72,9 +81,7 @@ std::optional<std::string> webhookSecret(sdk::TenantScope& scope, const std::str
     const std::string stored = (*row)["secret"].asText();
     std::string secret = secrets.open(secretColumn(provider), stored);
     // Written before secrets were sealed: seal it now, so no plaintext stays behind.
-    if (!secrets.isSealed(stored))
-        db.execute("UPDATE billing_webhook_secrets SET secret = ? WHERE provider = ? AND secret = ?",
-                   {secrets.seal(secretColumn(provider), secret), provider, stored});
+    if (!secrets.isSealed(stored)) sealInPlace(db, secrets, provider, stored, secret);
     return secret;
 }
 
@@ -85,10 +92,8 @@ int resealWebhookSecrets(sdk::TenantScope& scope) {
         int sealed = 0;
         for (const auto& row : db.query("SELECT provider, secret FROM billing_webhook_secrets")) {
             const std::string provider = row["provider"].asText(), stored = row["secret"].asText();
-            const std::string secret = secrets.open(secretColumn(provider), stored);
-            sealed += static_cast<int>(db.execute(
-                "UPDATE billing_webhook_secrets SET secret = ? WHERE provider = ? AND secret = ?",
-                {secrets.seal(secretColumn(provider), secret), provider, stored}));
+            sealed += static_cast<int>(
+                sealInPlace(db, secrets, provider, stored, secrets.open(secretColumn(provider), stored)));
         }
         return sealed;
     });
