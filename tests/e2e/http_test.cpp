@@ -5,8 +5,11 @@
 #include <cctype>
 #include <chrono>
 #include <future>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <thread>
+#include <unistd.h>
 #include <vector>
 
 #include "e2e_util.hpp"
@@ -156,6 +159,107 @@ TEST_F(HttpTest, Http11ConnectionsStayOpenUnlessAskedToClose) {
     auto old = httpRaw(host_->port(), "GET /healthz HTTP/1.0\r\n\r\n");
     EXPECT_EQ(old.status, 200) << old.body;
     EXPECT_EQ(lower(old.header("connection")), "close");
+}
+
+namespace {
+
+std::size_t countHeads(const std::string& stream) {
+    std::size_t n = 0;
+    for (auto at = stream.find("\r\n\r\n"); at != std::string::npos; at = stream.find("\r\n\r\n", at + 4)) ++n;
+    return n;
+}
+
+// Receives into `stream` until `done(stream)` holds or the server stops sending.
+template <typename Done>
+void receiveUntil(int fd, std::string& stream, Done done) {
+    char buf[65536];
+    while (!done(stream)) {
+        const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+        if (n <= 0) return;
+        stream.append(buf, static_cast<std::size_t>(n));
+    }
+}
+
+// Whether `stream` holds a whole response (head and Content-Length bytes of body).
+bool wholeResponse(const std::string& stream) {
+    const auto end = stream.find("\r\n\r\n");
+    if (end == std::string::npos) return false;
+    const auto length = parseResponse(stream.substr(0, end + 4)).header("content-length");
+    return !length.empty() && stream.size() >= end + 4 + std::stoull(length);
+}
+
+}  // namespace
+
+TEST_F(HttpTest, HeadAnswersCarryTheLengthButNoBody) {
+    const int fd = connectTo(host_->port());
+    ASSERT_GE(fd, 0);
+    // Each request is sent once the previous answer's head has arrived: a body sent after
+    // a HEAD answer would stand between that head and the next answer.
+    std::string stream;
+    const std::string heads[] = {"HEAD /healthz HTTP/1.1\r\nHost: x\r\n\r\n",
+                                 "HEAD /api/v1/fixture/items HTTP/1.1\r\nHost: x\r\nX-Tenant: acme\r\nAuthorization: Bearer " +
+                                     host_->ownerToken("acme") + "\r\n\r\n"};
+    for (std::size_t i = 0; i < std::size(heads); ++i) {
+        ::send(fd, heads[i].data(), heads[i].size(), MSG_NOSIGNAL);
+        receiveUntil(fd, stream, [&](const std::string& s) { return countHeads(s) > i; });
+    }
+    const auto first_end = stream.find("\r\n\r\n") + 4;
+    const auto second_end = stream.find("\r\n\r\n", first_end) + 4;
+    const std::string get = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+    ::send(fd, get.data(), get.size(), MSG_NOSIGNAL);
+    receiveUntil(fd, stream, [&](const std::string& s) { return wholeResponse(s.substr(second_end)); });
+    ::close(fd);
+
+    const auto health = parseResponse(stream.substr(0, first_end));
+    const auto refused = parseResponse(stream.substr(first_end, second_end - first_end));
+    const auto answer = parseResponse(stream.substr(second_end));
+    EXPECT_EQ(health.status, 200) << stream;
+    EXPECT_EQ(health.header("content-length"), std::to_string(std::string(R"({"status":"ok"})").size()));
+    // The fixture declares no HEAD route: the refusal's JSON error is counted, not sent.
+    EXPECT_EQ(refused.status, 405) << stream;
+    EXPECT_GT(std::stoul(refused.header("content-length")), 0u);
+    ASSERT_EQ(answer.status, 200) << stream;
+    EXPECT_EQ(answer.json()["status"], "ok") << stream;
+}
+
+TEST_F(HttpTest, SlowReadersGetWholeResponsesAndHoldNoWorker) {
+    // More readers than the host has workers (4), each asking for far more than the
+    // socket buffers hold and then reading nothing for a while.
+    constexpr int kReaders = 6;
+    constexpr std::size_t kKib = 8192;
+    const std::string get = "GET /api/v1/fixture/large?kib=" + std::to_string(kKib) +
+                            " HTTP/1.1\r\nHost: x\r\nX-Tenant: acme\r\nAuthorization: Bearer " + host_->ownerToken("acme") +
+                            "\r\n\r\n";
+    std::vector<int> readers;
+    for (int i = 0; i < kReaders; ++i) {
+        const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        ASSERT_GE(fd, 0);
+        const int small = 4096;  // before connect, so the advertised window stays small
+        ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+        timeval tv{30, 0};
+        ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_port = htons(static_cast<uint16_t>(host_->port()));
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+        ::send(fd, get.data(), get.size(), MSG_NOSIGNAL);
+        readers.push_back(fd);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    // A worker that waited for any of those clients would leave this request queued.
+    auto other = std::async(std::launch::async, [] { return host_->get("/api/v1/fixture/items", "acme"); });
+    ASSERT_EQ(other.wait_for(std::chrono::seconds(10)), std::future_status::ready) << "a slow reader held a worker";
+    EXPECT_EQ(other.get().status, 200);
+    for (const int fd : readers) {
+        std::string stream;
+        receiveUntil(fd, stream, wholeResponse);
+        ::close(fd);
+        const auto r = parseResponse(stream);
+        ASSERT_EQ(r.status, 200) << stream.substr(0, 300);
+        EXPECT_EQ(r.body.size(), std::stoull(r.header("content-length")));
+        EXPECT_EQ(r.json()["data"].get<std::string>(), std::string(kKib * 1024, 'x'));
+    }
 }
 
 TEST_F(HttpTest, QueryParametersArriveDecoded) {

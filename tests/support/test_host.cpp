@@ -34,6 +34,49 @@ std::string lower(std::string s) {
     return s;
 }
 
+
+// Reads until the peer closes or a complete response (by Content-Length) has arrived.
+std::string readResponse(int fd) {
+    std::string raw;
+    char buf[65536];
+    for (;;) {
+        const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+        if (n <= 0) break;
+        raw.append(buf, static_cast<std::size_t>(n));
+        const auto header_end = raw.find("\r\n\r\n");
+        if (header_end == std::string::npos) continue;
+        static const std::regex cl("\r\n[Cc]ontent-[Ll]ength: *([0-9]+)");
+        std::smatch m;
+        const std::string head = raw.substr(0, header_end + 2);
+        if (std::regex_search(head, m, cl) && raw.size() >= header_end + 4 + std::stoull(m[1])) break;
+    }
+    return raw;
+}
+
+std::string envOr(const char* name, const std::string& fallback) {
+    const char* v = std::getenv(name);
+    return v && *v ? v : fallback;
+}
+
+void pgExec(const std::string& url, const std::string& sql) {
+    PGconn* conn = PQconnectdb(url.c_str());
+    if (PQstatus(conn) != CONNECTION_OK) {
+        std::string msg = PQerrorMessage(conn);
+        PQfinish(conn);
+        throw std::runtime_error("cannot connect to " + url + ": " + msg);
+    }
+    PGresult* res = PQexec(conn, sql.c_str());
+    const bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+    std::string msg = PQresultErrorMessage(res);
+    PQclear(res);
+    PQfinish(conn);
+    if (!ok) throw std::runtime_error(sql + ": " + msg);
+}
+
+std::atomic<int> counter{0};
+
+}  // namespace
+
 HttpResult parseResponse(const std::string& raw) {
     HttpResult r;
     const auto header_end = raw.find("\r\n\r\n");
@@ -98,48 +141,6 @@ int connectTo(int port) {
     }
     return fd;
 }
-
-// Reads until the peer closes or a complete response (by Content-Length) has arrived.
-std::string readResponse(int fd) {
-    std::string raw;
-    char buf[65536];
-    for (;;) {
-        const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
-        if (n <= 0) break;
-        raw.append(buf, static_cast<std::size_t>(n));
-        const auto header_end = raw.find("\r\n\r\n");
-        if (header_end == std::string::npos) continue;
-        static const std::regex cl("\r\n[Cc]ontent-[Ll]ength: *([0-9]+)");
-        std::smatch m;
-        const std::string head = raw.substr(0, header_end + 2);
-        if (std::regex_search(head, m, cl) && raw.size() >= header_end + 4 + std::stoull(m[1])) break;
-    }
-    return raw;
-}
-
-std::string envOr(const char* name, const std::string& fallback) {
-    const char* v = std::getenv(name);
-    return v && *v ? v : fallback;
-}
-
-void pgExec(const std::string& url, const std::string& sql) {
-    PGconn* conn = PQconnectdb(url.c_str());
-    if (PQstatus(conn) != CONNECTION_OK) {
-        std::string msg = PQerrorMessage(conn);
-        PQfinish(conn);
-        throw std::runtime_error("cannot connect to " + url + ": " + msg);
-    }
-    PGresult* res = PQexec(conn, sql.c_str());
-    const bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;
-    std::string msg = PQresultErrorMessage(res);
-    PQclear(res);
-    PQfinish(conn);
-    if (!ok) throw std::runtime_error(sql + ": " + msg);
-}
-
-std::atomic<int> counter{0};
-
-}  // namespace
 
 HttpResult httpRaw(int port, const std::string& raw) { return httpConversation(port, {raw}).front(); }
 

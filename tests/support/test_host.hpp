@@ -34,6 +34,11 @@ struct HttpResult {
     }
 };
 
+// A loopback connection to `port` with 30 s send and receive timeouts; -1 if refused.
+int connectTo(int port);
+// One response as read off the wire (status 0 and the bytes as body if it is not one).
+HttpResult parseResponse(const std::string& raw);
+
 // One HTTP/1.1 request per connection over loopback. Times out after 30 s.
 HttpResult httpRequest(int port, const std::string& method, const std::string& target,
                        const std::map<std::string, std::string>& headers = {}, const std::string& body = "");

@@ -91,16 +91,123 @@ ino_t socketIdentity(int fd) {
     return fd >= 0 && ::fstat(fd, &st) == 0 ? st.st_ino : 0;
 }
 
+// A connection's socket as a worker thread writes to it, through its own dup() of the
+// descriptor: Pistache drops a peer (closing its number, free for the next accept) when
+// the client hangs up or times out, so writing to the number itself could land in
+// another client's connection; the duplicate always names this connection's socket, and
+// is checked against the socket the request came on before anything is written.
+class ConnectionSocket {
+public:
+    // `socket` identifies the connection (see socketIdentity) as it was when the request
+    // arrived.
+    ConnectionSocket(const std::shared_ptr<Tcp::Peer>& peer, ino_t socket) {
+        if (!peer) return;
+        fd_ = ::fcntl(peer->fd(), F_DUPFD_CLOEXEC, 0);
+        if (fd_ >= 0 && socketIdentity(fd_) != socket) {
+            ::close(fd_);
+            fd_ = -1;
+        }
+    }
+    ~ConnectionSocket() {
+        if (fd_ >= 0) ::close(fd_);
+    }
+    ConnectionSocket(const ConnectionSocket&) = delete;
+    ConnectionSocket& operator=(const ConnectionSocket&) = delete;
+
+    // -1 when the connection is gone.
+    int fd() const { return fd_; }
+
+    // Writes what the socket takes now without waiting; the number of bytes written, or
+    // -1 if the connection is broken.
+    ssize_t writeSome(std::string_view head, std::string_view body) const {
+        iovec parts[2] = {{const_cast<char*>(head.data()), head.size()}, {const_cast<char*>(body.data()), body.size()}};
+        msghdr message{};
+        message.msg_iov = parts;
+        message.msg_iovlen = body.empty() ? 1 : 2;
+        for (;;) {
+            const ssize_t n = ::sendmsg(fd_, &message, MSG_NOSIGNAL | MSG_DONTWAIT);
+            if (n >= 0) return n;
+            if (errno == EAGAIN || errno == EWOULDBLOCK) return 0;
+            if (errno != EINTR) return -1;
+        }
+    }
+
+    // Writes all of `bytes`, waiting while the socket is full, for at most `timeout_ms`
+    // without progress; false if the connection broke or stalled.
+    bool writeAll(std::string_view bytes, int timeout_ms) const {
+        while (!bytes.empty()) {
+            pollfd pfd{fd_, POLLOUT, 0};
+            const int ready = ::poll(&pfd, 1, timeout_ms);
+            if (ready < 0 && errno == EINTR) continue;
+            if (ready <= 0 || (pfd.revents & (POLLERR | POLLHUP | POLLNVAL))) return false;
+            const ssize_t n = writeSome(bytes, {});
+            if (n < 0) return false;
+            bytes.remove_prefix(static_cast<std::size_t>(n));
+        }
+        return true;
+    }
+
+private:
+    int fd_ = -1;
+};
+
+bool sameHeaderName(std::string_view a, std::string_view b) {
+    const sdk::CaseInsensitiveLess less;
+    return !less(a, b) && !less(b, a);
+}
+
+// The status line and headers of a response, without the framing headers (this file
+// writes those) and without any header whose name or value could inject another.
+std::string responseHead(std::string_view version, const HttpResponse& r) {
+    std::string head;
+    head.reserve(256);
+    head.append(version).append(" ").append(std::to_string(r.status)).append(" ");
+    head.append(Http::codeString(static_cast<Http::Code>(r.status))).append("\r\n");
+    for (const auto& [name, value] : r.headers) {
+        if (sameHeaderName(name, "Content-Length") || sameHeaderName(name, "Transfer-Encoding") ||
+            sameHeaderName(name, "Connection"))
+            continue;
+        if (value.find_first_of("\r\n") != std::string::npos || name.find_first_of("\r\n: ") != std::string::npos)
+            continue;
+        head.append(name).append(": ").append(value).append("\r\n");
+    }
+    return head;
+}
+
+// Sends a whole response from the worker thread that produced it, straight to the
+// socket: through Pistache, each response went to the network thread's write queue and
+// woke it through an eventfd, a second hand-off per request on a machine where every
+// thread competes for two cores. What the socket cannot take at once (a slow reader, a
+// large page) is handed to Pistache's queue, so a worker never waits on a client.
+// `written` is called once the response is on the wire, or could not be.
+void sendWhole(const std::shared_ptr<Tcp::Peer>& peer, ino_t socket, bool http11, bool keep_alive, bool head_only,
+               const HttpResponse& r, const std::function<void()>& written) {
+    const ConnectionSocket connection(peer, socket);
+    if (connection.fd() < 0) return written();
+    std::string head = responseHead(http11 ? "HTTP/1.1" : "HTTP/1.0", r);
+    head.append("Content-Length: ").append(std::to_string(r.body.size())).append("\r\n");
+    head.append(keep_alive ? "Connection: Keep-Alive\r\n\r\n" : "Connection: Close\r\n\r\n");
+    const std::string_view body = head_only ? std::string_view{} : std::string_view{r.body};
+    // Before the write, as Pistache does: once the client has the answer it may send the
+    // next request, and that one must not be marked idle. An idle connection is closed
+    // quietly at its timeout; a busy one gets a 408 first.
+    peer->setIdle(true);
+    const ssize_t n = connection.writeSome(head, body);
+    const auto sent = static_cast<std::size_t>(n);
+    if (n < 0 || sent == head.size() + body.size()) return written();
+    std::string rest;
+    if (sent < head.size()) rest.assign(head, sent);
+    rest.append(body.substr(sent > head.size() ? sent - head.size() : 0));
+    const auto size = rest.size();
+    peer->send(RawBuffer(std::move(rest), size))
+        .then([written](ssize_t) { written(); }, [written](std::exception_ptr) { written(); });
+}
+
 // Sends a streamed body (HttpResponse::stream_body) from the worker thread, writing to
-// the socket itself rather than through Pistache:
-// - Pistache's ResponseStream queues every flush without waiting for the socket, so a
-//   client reading slowly would make the whole body pile up in the event loop's queue;
-//   here each write waits (poll) until the socket takes it, so memory stays at one
-//   buffer per response;
-// - Pistache queues writes by descriptor number and drops a peer (closing its number,
-//   free for the next accept) when the client hangs up, so a late write could land in
-//   another client's connection; this class writes to its own dup() of the descriptor,
-//   which always names this connection's socket.
+// the socket itself rather than through Pistache: Pistache's ResponseStream queues every
+// flush without waiting for the socket, so a client reading slowly would make the whole
+// body pile up in the event loop's queue; here each write waits (poll) until the socket
+// takes it, so memory stays at one buffer per response.
 // HTTP/1.1 clients get chunked encoding, so a transfer cut short (producer error, client
 // too slow) is visibly incomplete; HTTP/1.0 clients get the raw body ended by the close.
 class StreamedBody {
@@ -110,42 +217,19 @@ public:
     // A client that has not taken any bytes for this long is treated as gone.
     static constexpr int kWriteTimeoutMs = 30'000;
 
-    // `socket` identifies the connection (see socketIdentity) as it was when the request
-    // arrived.
-    StreamedBody(const std::shared_ptr<Tcp::Peer>& peer, ino_t socket, bool chunked) : chunked_(chunked) {
-        if (!peer) return;
-        fd_ = ::fcntl(peer->fd(), F_DUPFD_CLOEXEC, 0);
-        // The peer object may outlive its connection for a moment: make sure the
-        // descriptor still is that client's socket before writing anything to it.
-        if (fd_ >= 0 && socketIdentity(fd_) != socket) {
-            ::close(fd_);
-            fd_ = -1;
-        }
-    }
-    ~StreamedBody() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    StreamedBody(const StreamedBody&) = delete;
-    StreamedBody& operator=(const StreamedBody&) = delete;
+    StreamedBody(const std::shared_ptr<Tcp::Peer>& peer, ino_t socket, bool chunked)
+        : connection_(peer, socket), chunked_(chunked) {}
 
     // Status line and headers, sent before the producer runs so the client starts at once.
     bool begin(const HttpResponse& r) {
-        std::string head = std::string(chunked_ ? "HTTP/1.1 " : "HTTP/1.0 ") + std::to_string(r.status) + " " +
-                           Http::codeString(static_cast<Http::Code>(r.status)) + "\r\n";
-        for (const auto& [name, value] : r.headers) {
-            if (sameName(name, "Content-Length") || sameName(name, "Transfer-Encoding") || sameName(name, "Connection"))
-                continue;  // framing is this class's business
-            if (value.find_first_of("\r\n") != std::string::npos || name.find_first_of("\r\n: ") != std::string::npos)
-                continue;  // no header injection
-            head += name + ": " + value + "\r\n";
-        }
+        std::string head = responseHead(chunked_ ? "HTTP/1.1" : "HTTP/1.0", r);
         if (chunked_) head += "Transfer-Encoding: chunked\r\n";
         head += "Connection: close\r\n\r\n";
         if (!sendAll(head)) return false;
         // Nothing more is read from this connection: Pistache sees the end of its input
         // and lets go of the peer, so a pipelined request cannot be answered in the
         // middle of this body.
-        ::shutdown(fd_, SHUT_RD);
+        ::shutdown(connection_.fd(), SHUT_RD);
         return true;
     }
 
@@ -163,49 +247,28 @@ public:
 
     // After the last byte (or a failure): hang up, so the client sees where the body ends.
     void close() {
-        if (fd_ >= 0) ::shutdown(fd_, SHUT_RDWR);
+        if (connection_.fd() >= 0) ::shutdown(connection_.fd(), SHUT_RDWR);
     }
 
 private:
-    static bool sameName(std::string_view a, std::string_view b) {
-        const sdk::CaseInsensitiveLess less;
-        return !less(a, b) && !less(b, a);
-    }
-
     bool flushPending() {
-        bool ok;
         if (chunked_) {
             char size[24];
             std::snprintf(size, sizeof size, "%zx\r\n", pending_.size());
             pending_.insert(0, size);
             pending_ += "\r\n";
         }
-        ok = sendAll(pending_);
+        const bool ok = sendAll(pending_);
         pending_.clear();
         return ok;
     }
 
     bool sendAll(std::string_view bytes) {
-        if (fd_ < 0) failed_ = true;
-        while (!failed_ && !bytes.empty()) {
-            pollfd pfd{fd_, POLLOUT, 0};
-            const int ready = ::poll(&pfd, 1, kWriteTimeoutMs);
-            if (ready < 0 && errno == EINTR) continue;
-            if (ready <= 0 || (pfd.revents & (POLLERR | POLLHUP | POLLNVAL))) {
-                failed_ = true;
-                break;
-            }
-            const ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
-            if (n < 0) {
-                if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) failed_ = true;
-                continue;
-            }
-            bytes.remove_prefix(static_cast<std::size_t>(n));
-        }
+        if (!failed_ && (connection_.fd() < 0 || !connection_.writeAll(bytes, kWriteTimeoutMs))) failed_ = true;
         return !failed_;
     }
 
-    int fd_ = -1;
+    ConnectionSocket connection_;
     bool chunked_;
     bool failed_ = false;
     std::string pending_;
@@ -276,33 +339,35 @@ public:
             shared_->finished();
             return;
         }
-        auto held = std::make_shared<Http::ResponseWriter>(std::move(writer));
         auto shared = shared_;
         const bool http11 = request.version() == Http::Version::Http11;
+        const bool head_only = request.method() == Http::Method::Head;
+        const auto connection = writer.headers().tryGet<Http::Header::Connection>();
+        const bool keep_alive = connection && connection->control() == Http::ConnectionControl::KeepAlive;
         // Taken here, on the connection's own thread, where the descriptor surely is its socket.
-        const auto peer = held->getPeer();
-        const ino_t socket = socketIdentity(peer ? peer->fd() : -1);
-        auto run = [shared, held, http11, socket, req = std::move(req)]() mutable {
+        const std::weak_ptr<Tcp::Peer> peer = writer.getPeer();
+        const ino_t socket = socketIdentity(writer.getPeer()->fd());
+        auto run = [shared, peer, http11, head_only, keep_alive, socket, req = std::move(req)]() mutable {
             auto answered = std::make_shared<std::atomic<bool>>(false);
-            auto answer = [shared, held, http11, socket, answered](HttpResponse response) {
+            auto answer = [shared, peer, http11, head_only, keep_alive, socket, answered](HttpResponse response) {
                 if (answered->exchange(true)) return;
                 // The request stays in flight until its response is on the wire: a drain
                 // that ended when the handler returned would shut the transport down while
                 // Pistache still held the unwritten response (seen under load at SIGTERM).
-                bool written_later = false;
+                auto written = [shared] { shared->finished(); };
                 try {
-                    if (response.stream_body) {
-                        sendStreamed(held->getPeer(), socket, http11, response);
+                    const auto open = peer.lock();
+                    if (!open) written();
+                    else if (response.stream_body) {
+                        sendStreamed(open, socket, http11, response);
+                        written();
                     } else {
-                        send(*held, response)
-                            .then([shared, held](ssize_t) { shared->finished(); },
-                                  [shared, held](std::exception_ptr) { shared->finished(); });
-                        written_later = true;
+                        sendWhole(open, socket, http11, keep_alive, head_only, response, written);
                     }
                 } catch (const std::exception& e) {
                     spdlog::debug("could not send response: {}", e.what());
+                    written();
                 }
-                if (!written_later) shared->finished();
             };
             try {
                 shared->handle(req, answer);
