@@ -4,6 +4,7 @@
 
 #include <cctype>
 #include <chrono>
+#include <filesystem>
 #include <future>
 #include <netinet/in.h>
 #include <signal.h>
@@ -260,6 +261,26 @@ TEST_F(HttpTest, SlowReadersGetWholeResponsesAndHoldNoWorker) {
         EXPECT_EQ(r.body.size(), std::stoull(r.header("content-length")));
         EXPECT_EQ(r.json()["data"].get<std::string>(), std::string(kKib * 1024, 'x'));
     }
+}
+
+TEST_F(HttpTest, ClosedConnectionsLeaveNoDescriptorsBehind) {
+    const auto openDescriptors = [] {
+        std::size_t n = 0;
+        for ([[maybe_unused]] const auto& entry :
+             std::filesystem::directory_iterator("/proc/" + std::to_string(host_->pid()) + "/fd"))
+            ++n;
+        return n;
+    };
+    const auto request = "GET /api/v1/fixture/items HTTP/1.1\r\nHost: x\r\nX-Tenant: acme\r\nAuthorization: Bearer " +
+                         host_->ownerToken("acme") + "\r\n\r\n";
+    ASSERT_EQ(httpRaw(host_->port(), request).status, 200);
+    const auto before = openDescriptors();
+    // Each connection is answered, then the client hangs up without saying so.
+    for (int i = 0; i < 300; ++i) ASSERT_EQ(httpRaw(host_->port(), request).status, 200);
+    // The server closes its side as it notices each hang-up.
+    for (int wait = 0; wait < 50 && openDescriptors() > before + 5; ++wait)
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    EXPECT_LE(openDescriptors(), before + 5);
 }
 
 TEST_F(HttpTest, QueryParametersArriveDecoded) {

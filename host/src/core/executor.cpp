@@ -4,13 +4,65 @@
 #include <mutex>
 #include <thread>
 
+#include <sys/socket.h>
+
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 
 namespace tessera::host {
+
+namespace {
+
+// One background write: the bytes, the descriptor, and a stall timer re-armed whenever
+// the peer takes some. Everything runs on the timer thread, one handler at a time.
+class BackgroundWrite : public std::enable_shared_from_this<BackgroundWrite> {
+public:
+    BackgroundWrite(boost::asio::io_context& io, int fd, std::string bytes, std::chrono::milliseconds stall,
+                    std::function<void(bool)> done)
+        : socket_(io, fd), timer_(io), bytes_(std::move(bytes)), stall_(stall), done_(std::move(done)) {}
+
+    void next() {
+        if (sent_ == bytes_.size()) return finish(true);
+        // A stall timer that fired while this write completed must not cancel the next.
+        const auto attempt = ++attempt_;
+        timer_.expires_after(stall_);
+        timer_.async_wait([self = shared_from_this(), attempt](const boost::system::error_code& ec) {
+            if (!ec && attempt == self->attempt_) self->socket_.cancel();
+        });
+        socket_.async_write_some(boost::asio::buffer(bytes_.data() + sent_, bytes_.size() - sent_),
+                                 [self = shared_from_this()](const boost::system::error_code& ec, std::size_t n) {
+                                     ++self->attempt_;
+                                     self->timer_.cancel();
+                                     if (ec) return self->finish(false);
+                                     self->sent_ += n;
+                                     self->next();
+                                 });
+    }
+
+private:
+    void finish(bool ok) {
+        if (!ok) ::shutdown(socket_.native_handle(), SHUT_RDWR);
+        try {
+            done_(ok);
+        } catch (...) {
+            // The caller's bookkeeping must not stop the timer thread.
+        }
+    }
+
+    boost::asio::posix::stream_descriptor socket_;
+    boost::asio::steady_timer timer_;
+    std::string bytes_;
+    std::size_t sent_ = 0;
+    std::uint64_t attempt_ = 0;
+    std::chrono::milliseconds stall_;
+    std::function<void(bool)> done_;
+};
+
+}  // namespace
 
 struct Executor::Impl {
     explicit Impl(unsigned n) : pool(n), guard(boost::asio::make_work_guard(timers)) {
@@ -72,6 +124,12 @@ void Executor::cancel(std::uint64_t handle) {
         impl_->active.erase(it);
     }
     boost::asio::post(impl_->timers, [timer] { timer->cancel(); });
+}
+
+void Executor::writeInBackground(int fd, std::string bytes, std::chrono::milliseconds stall,
+                                 std::function<void(bool)> done) {
+    auto write = std::make_shared<BackgroundWrite>(impl_->timers, fd, std::move(bytes), stall, std::move(done));
+    boost::asio::post(impl_->timers, [write] { write->next(); });
 }
 
 void Executor::stop() {

@@ -1,12 +1,13 @@
 #pragma once
-// The host's worker pool (Boost.Asio) and its timers. Request handlers, event
-// subscribers and plugin jobs run here, never on the network threads. Asio stays inside
-// executor.cpp.
+// The host's worker pool (Boost.Asio), its timers and its background socket writes.
+// Request handlers, event subscribers and plugin jobs run here, never on the network
+// threads. Asio stays inside executor.cpp.
 
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <string>
 
 namespace tessera::host {
 
@@ -22,6 +23,11 @@ public:
     // Posts `task` to the pool every `interval` until cancelled; returns a handle.
     std::uint64_t every(std::chrono::milliseconds interval, std::function<void()> task);
     void cancel(std::uint64_t handle);
+    // Writes `bytes` to the socket `fd`, a descriptor this call takes over and closes,
+    // without holding a worker while the peer is slow to read. A peer that takes nothing
+    // for `stall` is hung up on (shutdown), so it sees an incomplete answer rather than
+    // a silent end. `done(written_in_full)` runs once, on the timer thread.
+    void writeInBackground(int fd, std::string bytes, std::chrono::milliseconds stall, std::function<void(bool)> done);
     // Cancels timers, lets queued tasks finish and joins all threads.
     void stop();
 

@@ -12,7 +12,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <pistache/endpoint.h>
@@ -84,79 +83,50 @@ void sendAndClose(Http::ResponseWriter& writer, const HttpResponse& r, const std
         Async::IgnoreException);
 }
 
-// The socket behind a descriptor (its inode number, unique among open sockets), so that
-// a descriptor number reused for another connection is told apart; 0 if unknown.
-ino_t socketIdentity(int fd) {
-    struct stat st {};
-    return fd >= 0 && ::fstat(fd, &st) == 0 ? st.st_ino : 0;
-}
+// What this file keeps per connection, in the peer's data: created on the network
+// thread when the connection first sends something, destroyed with Pistache's peer (or
+// later, by whichever answer still holds it).
+struct Connection {
+    // Pistache closes a connection's descriptor number when the client hangs up or times
+    // out, and the next accept may get the same number: writing to the number from a
+    // worker could land in another client's connection. This duplicate, taken while the
+    // number surely was this connection's, always names this connection's socket. (While
+    // it is open the socket is too: it closes once Pistache and every answer let go.)
+    int socket = -1;
+    // Whether the bytes received so far end inside a request.
+    bool mid_request = false;
 
-// A connection's socket as a worker thread writes to it, through its own dup() of the
-// descriptor: Pistache drops a peer (closing its number, free for the next accept) when
-// the client hangs up or times out, so writing to the number itself could land in
-// another client's connection; the duplicate always names this connection's socket, and
-// is checked against the socket the request came on before anything is written.
-class ConnectionSocket {
-public:
-    // `socket` identifies the connection (see socketIdentity) as it was when the request
-    // arrived.
-    ConnectionSocket(const std::shared_ptr<Tcp::Peer>& peer, ino_t socket) {
-        if (!peer) return;
-        fd_ = ::fcntl(peer->fd(), F_DUPFD_CLOEXEC, 0);
-        if (fd_ >= 0 && socketIdentity(fd_) != socket) {
-            ::close(fd_);
-            fd_ = -1;
-        }
+    explicit Connection(int fd) : socket(::fcntl(fd, F_DUPFD_CLOEXEC, 0)) {}
+    ~Connection() {
+        if (socket >= 0) ::close(socket);
     }
-    ~ConnectionSocket() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    ConnectionSocket(const ConnectionSocket&) = delete;
-    ConnectionSocket& operator=(const ConnectionSocket&) = delete;
-
-    // -1 when the connection is gone.
-    int fd() const { return fd_; }
-
-    // Writes what the socket takes now without waiting; the number of bytes written, or
-    // -1 if the connection is broken.
-    ssize_t writeSome(std::string_view head, std::string_view body) const {
-        iovec parts[2] = {{const_cast<char*>(head.data()), head.size()}, {const_cast<char*>(body.data()), body.size()}};
-        msghdr message{};
-        message.msg_iov = parts;
-        message.msg_iovlen = body.empty() ? 1 : 2;
-        for (;;) {
-            const ssize_t n = ::sendmsg(fd_, &message, MSG_NOSIGNAL | MSG_DONTWAIT);
-            if (n >= 0) return n;
-            if (errno == EAGAIN || errno == EWOULDBLOCK) return 0;
-            if (errno != EINTR) return -1;
-        }
-    }
-
-    // Writes all of `bytes`, waiting while the socket is full, for at most `timeout_ms`
-    // without progress; false if the connection broke or stalled.
-    bool writeAll(std::string_view bytes, int timeout_ms) const {
-        while (!bytes.empty()) {
-            pollfd pfd{fd_, POLLOUT, 0};
-            const int ready = ::poll(&pfd, 1, timeout_ms);
-            if (ready < 0 && errno == EINTR) continue;
-            if (ready <= 0 || (pfd.revents & (POLLERR | POLLHUP | POLLNVAL))) return false;
-            const ssize_t n = writeSome(bytes, {});
-            if (n < 0) return false;
-            bytes.remove_prefix(static_cast<std::size_t>(n));
-        }
-        return true;
-    }
-
-private:
-    int fd_ = -1;
+    Connection(const Connection&) = delete;
+    Connection& operator=(const Connection&) = delete;
 };
+
+constexpr const char* kConnection = "tessera.connection";
+
+// Writes what the socket takes now without waiting: the number of bytes written, or -1
+// if the connection is broken.
+ssize_t writeSome(int fd, std::string_view head, std::string_view body) {
+    iovec parts[2] = {{const_cast<char*>(head.data()), head.size()}, {const_cast<char*>(body.data()), body.size()}};
+    msghdr message{};
+    message.msg_iov = parts;
+    message.msg_iovlen = body.empty() ? 1 : 2;
+    for (;;) {
+        const ssize_t n = ::sendmsg(fd, &message, MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n >= 0) return n;
+        if (errno == EAGAIN || errno == EWOULDBLOCK) return 0;
+        if (errno != EINTR) return -1;
+    }
+}
 
 bool sameHeaderName(std::string_view a, std::string_view b) {
     const sdk::CaseInsensitiveLess less;
     return !less(a, b) && !less(b, a);
 }
 
-// The status line and headers of a response, without the framing headers (this file
+// The status line and headers of a response, without the framing headers (the caller
 // writes those) and without any header whose name or value could inject another.
 std::string responseHead(std::string_view version, const HttpResponse& r) {
     std::string head;
@@ -174,51 +144,45 @@ std::string responseHead(std::string_view version, const HttpResponse& r) {
     return head;
 }
 
-// Sends a whole response from the worker thread that produced it, straight to the
-// socket: through Pistache, each response went to the network thread's write queue and
-// woke it through an eventfd, a second hand-off per request on a machine where every
-// thread competes for two cores. What the socket cannot take at once (a slow reader, a
-// large page) is handed to Pistache's queue, so a worker never waits on a client.
-// `written` is called once the response is on the wire, or could not be.
-void sendWhole(const std::shared_ptr<Tcp::Peer>& peer, ino_t socket, bool http11, bool keep_alive, bool head_only,
-               const HttpResponse& r, const std::function<void()>& written) {
-    const ConnectionSocket connection(peer, socket);
-    if (connection.fd() < 0) return written();
+// A client that has not taken any bytes of an answer for this long is treated as gone.
+constexpr std::chrono::milliseconds kWriteStall{30'000};
+
+// Sends a whole response from the thread that produced it, straight to the socket:
+// through Pistache, each response went to the network thread's write queue and woke it
+// through an eventfd, a second hand-off per request on a machine where every thread
+// competes for two cores. What the socket cannot take at once (a slow reader, a large
+// page) is written in the background (Executor::writeInBackground), so a worker never
+// waits for a client. `written` runs once the response is on the wire, or cannot be.
+void sendWhole(Executor& executor, const Connection& connection, bool http11, bool keep_alive, bool head_only,
+               const HttpResponse& r, std::function<void()> written) {
     std::string head = responseHead(http11 ? "HTTP/1.1" : "HTTP/1.0", r);
     head.append("Content-Length: ").append(std::to_string(r.body.size())).append("\r\n");
     head.append(keep_alive ? "Connection: Keep-Alive\r\n\r\n" : "Connection: Close\r\n\r\n");
     const std::string_view body = head_only ? std::string_view{} : std::string_view{r.body};
-    // Before the write, as Pistache does: once the client has the answer it may send the
-    // next request, and that one must not be marked idle. An idle connection is closed
-    // quietly at its timeout; a busy one gets a 408 first.
-    peer->setIdle(true);
-    const ssize_t n = connection.writeSome(head, body);
+    const ssize_t n = writeSome(connection.socket, head, body);
     const auto sent = static_cast<std::size_t>(n);
     if (n < 0 || sent == head.size() + body.size()) return written();
+    const int fd = ::fcntl(connection.socket, F_DUPFD_CLOEXEC, 0);
+    if (fd < 0) return written();
     std::string rest;
     if (sent < head.size()) rest.assign(head, sent);
     rest.append(body.substr(sent > head.size() ? sent - head.size() : 0));
-    const auto size = rest.size();
-    peer->send(RawBuffer(std::move(rest), size))
-        .then([written](ssize_t) { written(); }, [written](std::exception_ptr) { written(); });
+    executor.writeInBackground(fd, std::move(rest), kWriteStall, [written = std::move(written)](bool) { written(); });
 }
 
 // Sends a streamed body (HttpResponse::stream_body) from the worker thread, writing to
-// the socket itself rather than through Pistache: Pistache's ResponseStream queues every
-// flush without waiting for the socket, so a client reading slowly would make the whole
-// body pile up in the event loop's queue; here each write waits (poll) until the socket
-// takes it, so memory stays at one buffer per response.
+// the socket itself: Pistache's ResponseStream queues every flush without waiting for
+// the socket, so a client reading slowly would make the whole body pile up in the event
+// loop's queue; here each write waits (poll) until the socket takes it, so memory stays
+// at one buffer per response.
 // HTTP/1.1 clients get chunked encoding, so a transfer cut short (producer error, client
 // too slow) is visibly incomplete; HTTP/1.0 clients get the raw body ended by the close.
 class StreamedBody {
 public:
     // Enough to amortise the system calls; small enough to hold per response.
     static constexpr std::size_t kChunkBytes = 64 * 1024;
-    // A client that has not taken any bytes for this long is treated as gone.
-    static constexpr int kWriteTimeoutMs = 30'000;
 
-    StreamedBody(const std::shared_ptr<Tcp::Peer>& peer, ino_t socket, bool chunked)
-        : connection_(peer, socket), chunked_(chunked) {}
+    StreamedBody(const Connection& connection, bool chunked) : fd_(connection.socket), chunked_(chunked) {}
 
     // Status line and headers, sent before the producer runs so the client starts at once.
     bool begin(const HttpResponse& r) {
@@ -229,7 +193,7 @@ public:
         // Nothing more is read from this connection: Pistache sees the end of its input
         // and lets go of the peer, so a pipelined request cannot be answered in the
         // middle of this body.
-        ::shutdown(connection_.fd(), SHUT_RD);
+        ::shutdown(fd_, SHUT_RD);
         return true;
     }
 
@@ -246,9 +210,7 @@ public:
     }
 
     // After the last byte (or a failure): hang up, so the client sees where the body ends.
-    void close() {
-        if (connection_.fd() >= 0) ::shutdown(connection_.fd(), SHUT_RDWR);
-    }
+    void close() { ::shutdown(fd_, SHUT_RDWR); }
 
 private:
     bool flushPending() {
@@ -264,11 +226,18 @@ private:
     }
 
     bool sendAll(std::string_view bytes) {
-        if (!failed_ && (connection_.fd() < 0 || !connection_.writeAll(bytes, kWriteTimeoutMs))) failed_ = true;
+        while (!failed_ && !bytes.empty()) {
+            pollfd pfd{fd_, POLLOUT, 0};
+            const int ready = ::poll(&pfd, 1, static_cast<int>(kWriteStall.count()));
+            if (ready < 0 && errno == EINTR) continue;
+            const ssize_t n = ready > 0 && !(pfd.revents & (POLLERR | POLLHUP | POLLNVAL)) ? writeSome(fd_, bytes, {}) : -1;
+            if (n < 0) failed_ = true;
+            else bytes.remove_prefix(static_cast<std::size_t>(n));
+        }
         return !failed_;
     }
 
-    ConnectionSocket connection_;
+    int fd_;
     bool chunked_;
     bool failed_ = false;
     std::string pending_;
@@ -276,8 +245,8 @@ private:
 
 // Runs a streamed response to the end. Never throws: whatever goes wrong ends with the
 // connection closed before the body's end.
-void sendStreamed(const std::shared_ptr<Tcp::Peer>& peer, ino_t socket, bool http11, HttpResponse& r) {
-    StreamedBody body(peer, socket, http11);
+void sendStreamed(const Connection& connection, bool http11, HttpResponse& r) {
+    StreamedBody body(connection, http11);
     try {
         if (body.begin(r)) {
             r.stream_body([&body](std::string_view chunk) { return body.write(chunk); });
@@ -293,9 +262,6 @@ void sendStreamed(const std::shared_ptr<Tcp::Peer>& peer, ino_t socket, bool htt
     // The producer owns the tenant scope: give its connection back now, on this thread.
     r.stream_body = nullptr;
 }
-
-// Per connection: whether the bytes received so far end inside a request.
-constexpr const char* kMidRequest = "tessera.mid_request";
 
 HttpResponse jsonError(int status, const std::string& code, const std::string& message,
                        const sdk::Json& fields = sdk::Json::object()) {
@@ -344,26 +310,27 @@ public:
         const bool head_only = request.method() == Http::Method::Head;
         const auto connection = writer.headers().tryGet<Http::Header::Connection>();
         const bool keep_alive = connection && connection->control() == Http::ConnectionControl::KeepAlive;
-        // Taken here, on the connection's own thread, where the descriptor surely is its socket.
         const std::weak_ptr<Tcp::Peer> peer = writer.getPeer();
-        const ino_t socket = socketIdentity(writer.getPeer()->fd());
-        auto run = [shared, peer, http11, head_only, keep_alive, socket, req = std::move(req)]() mutable {
+        const auto state = connectionOf(writer.getPeer());
+        auto run = [shared, peer, state, http11, head_only, keep_alive, req = std::move(req)]() mutable {
             auto answered = std::make_shared<std::atomic<bool>>(false);
-            auto answer = [shared, peer, http11, head_only, keep_alive, socket, answered](HttpResponse response) {
+            auto answer = [shared, peer, state, http11, head_only, keep_alive, answered](HttpResponse response) {
                 if (answered->exchange(true)) return;
                 // The request stays in flight until its response is on the wire: a drain
                 // that ended when the handler returned would shut the transport down while
                 // Pistache still held the unwritten response (seen under load at SIGTERM).
                 auto written = [shared] { shared->finished(); };
                 try {
-                    const auto open = peer.lock();
-                    if (!open) written();
-                    else if (response.stream_body) {
-                        sendStreamed(open, socket, http11, response);
+                    if (response.stream_body) {
+                        sendStreamed(*state, http11, response);
                         written();
-                    } else {
-                        sendWhole(open, socket, http11, keep_alive, head_only, response, written);
+                        return;
                     }
+                    // Before the write, as Pistache does: once the client has the answer it
+                    // may send the next request, which must not be taken for idle. An idle
+                    // connection is closed quietly at its timeout; a busy one gets a 408.
+                    if (const auto open = peer.lock()) open->setIdle(true);
+                    sendWhole(*shared->executor, *state, http11, keep_alive, head_only, response, written);
                 } catch (const std::exception& e) {
                     spdlog::debug("could not send response: {}", e.what());
                     written();
@@ -388,20 +355,17 @@ public:
     void onInput(const char* buffer, size_t len, const std::shared_ptr<Tcp::Peer>& peer) override {
         auto parser = getParser(peer);
         auto& request = parser->request;
-        auto mid = std::static_pointer_cast<bool>(peer->tryGetData(kMidRequest));
-        if (!mid) {
-            mid = std::make_shared<bool>(false);
-            peer->putData(kMidRequest, mid);
-        }
+        const auto state = connectionOf(peer);
+        bool& mid = state->mid_request;
         auto reject = [&](int status, const char* code, const std::string& message) {
             Http::ResponseWriter response(request.version(), transport(), this, peer);
             sendAndClose(response, jsonError(status, code, message), peer);
             parser->reset();
-            *mid = false;
+            mid = false;
         };
         // A request starts with a method token; anything else would only be answered
         // when the header timeout fires.
-        if (!*mid && len > 0 && !(buffer[0] >= 'A' && buffer[0] <= 'Z') && buffer[0] != '\r' && buffer[0] != '\n') {
+        if (!mid && len > 0 && !(buffer[0] >= 'A' && buffer[0] <= 'Z') && buffer[0] != '\r' && buffer[0] != '\n') {
             reject(400, "bad_request", "the request is malformed");
             return;
         }
@@ -411,10 +375,10 @@ public:
                 return;
             }
             if (parser->parse() != Http::Private::State::Done) {
-                *mid = true;
+                mid = true;
                 return;
             }
-            *mid = false;
+            mid = false;
             Http::ResponseWriter response(request.version(), transport(), this, peer);
             request.copyAddress(peer->address());
             // Without a Connection header, HTTP/1.1 keeps the connection and HTTP/1.0 closes
@@ -440,6 +404,16 @@ public:
     }
 
 private:
+    // The connection's state, made on its first use (always on the network thread).
+    static std::shared_ptr<Connection> connectionOf(const std::shared_ptr<Tcp::Peer>& peer) {
+        auto state = std::static_pointer_cast<Connection>(peer->tryGetData(kConnection));
+        if (!state) {
+            state = std::make_shared<Connection>(peer->fd());
+            peer->putData(kConnection, state);
+        }
+        return state;
+    }
+
     std::shared_ptr<Shared> shared_;
 };
 
