@@ -5,9 +5,12 @@
 #include <cctype>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <future>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sstream>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <thread>
 #include <unistd.h>
@@ -263,6 +266,64 @@ TEST_F(HttpTest, SlowReadersGetWholeResponsesAndHoldNoWorker) {
     }
 }
 
+TEST_F(HttpTest, PipelinedRequestsGetTheFirstAnswerThenAClose) {
+    const std::string slow = "GET /api/v1/fixture/slow?ms=400 HTTP/1.1\r\nHost: x\r\nX-Tenant: acme\r\nAuthorization: Bearer " +
+                             host_->ownerToken("acme") + "\r\n\r\n";
+    const std::string health = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+    // Whatever arrives on a connection until the server closes it; a server that stays
+    // silent for 5 s fails the test instead of hanging it.
+    const auto converse = [&](const std::vector<std::pair<std::string, int>>& sends) {
+        const int fd = connectTo(host_->port());
+        timeval tv{5, 0};
+        ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+        for (const auto& [bytes, pause_ms] : sends) {
+            ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+            std::this_thread::sleep_for(std::chrono::milliseconds(pause_ms));
+        }
+        std::string stream;
+        char buf[4096];
+        ssize_t n;
+        while ((n = ::recv(fd, buf, sizeof buf, 0)) > 0) stream.append(buf, static_cast<std::size_t>(n));
+        ::close(fd);
+        return std::make_pair(stream, n == 0);
+    };
+    // Both requests in one packet: the slow one is answered, said to be the last, and the
+    // connection closed (it was: the second request was dropped and the client hung).
+    {
+        const auto [stream, closed] = converse({{slow + health, 0}});
+        EXPECT_TRUE(closed) << "no close after the answer: " << stream;
+        const auto first = parseResponse(stream);
+        EXPECT_EQ(first.status, 200) << stream;
+        EXPECT_EQ(first.json()["slept"], true) << stream;
+        EXPECT_EQ(first.header("connection"), "Close");
+        EXPECT_EQ(countHeads(stream), 1u) << stream;
+    }
+    // The second sent while the first is on a worker: still the first answer first, then
+    // the close (answered on another worker, the quick one would have overtaken it).
+    {
+        const auto [stream, closed] = converse({{slow, 100}, {health, 0}});
+        EXPECT_TRUE(closed) << "no close after the answer: " << stream;
+        const auto first = parseResponse(stream);
+        EXPECT_EQ(first.status, 200) << stream;
+        EXPECT_EQ(first.json()["slept"], true) << stream;
+        EXPECT_EQ(countHeads(stream), 1u) << stream;
+    }
+    // The pipelined request's body still arriving after the first answer began: nothing
+    // of it is answered (a 400 for its stray bytes could leave before the first answer).
+    {
+        const std::string echo = "POST /api/v1/fixture/echo HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n12345";
+        const auto [stream, closed] = converse({{slow + echo, 100}, {"67890", 0}});
+        EXPECT_TRUE(closed) << "no close after the answer: " << stream;
+        const auto first = parseResponse(stream);
+        EXPECT_EQ(first.status, 200) << stream;
+        EXPECT_EQ(first.json()["slept"], true) << stream;
+        EXPECT_EQ(countHeads(stream), 1u) << stream;
+    }
+    // A client that waits for each answer keeps its connection.
+    auto replies = httpConversation(host_->port(), {health, health, health});
+    for (const auto& r : replies) EXPECT_EQ(r.status, 200) << r.body;
+}
+
 TEST_F(HttpTest, ClosedConnectionsLeaveNoDescriptorsBehind) {
     const auto openDescriptors = [] {
         std::size_t n = 0;
@@ -363,6 +424,30 @@ TEST_F(HttpTest, LivenessAnswersWhileEveryWorkerIsBusy) {
     EXPECT_FALSE(live.header("x-request-id").empty());
     EXPECT_LT(waited, std::chrono::milliseconds(1000)) << "liveness waited for a worker";
     for (auto& f : slow) EXPECT_EQ(f.get().status, 200);
+}
+
+TEST(HttpLimits, TheServerRaisesItsOpenFileLimitToTheHardLimit) {
+    // Each connection holds two descriptors: a server left at a low soft limit would refuse
+    // connections at half the number it could carry.
+    rlimit inherited{};
+    ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &inherited), 0);
+    if (inherited.rlim_max <= 256) GTEST_SKIP() << "hard limit too low to lower the soft one";
+    rlimit low = inherited;
+    low.rlim_cur = 256;
+    ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &low), 0);
+    TestHost host(fixtureDirs({"good"}));
+    const bool started = host.start();
+    ::setrlimit(RLIMIT_NOFILE, &inherited);
+    ASSERT_TRUE(started) << host.log();
+    std::ifstream limits("/proc/" + std::to_string(host.pid()) + "/limits");
+    std::string line;
+    while (std::getline(limits, line) && line.rfind("Max open files", 0) != 0) {
+    }
+    std::istringstream fields(line.substr(std::string("Max open files").size()));
+    std::string soft, hard;
+    fields >> soft >> hard;
+    EXPECT_EQ(soft, hard) << line;
+    EXPECT_NE(soft, "256") << line;
 }
 
 TEST(GracefulShutdown, InFlightRequestsFinishAndTheExitCodeIsZero) {

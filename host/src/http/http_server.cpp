@@ -1,6 +1,8 @@
 #include "http/http_server.hpp"
 
+#include <algorithm>
 #include <atomic>
+#include <charconv>
 #include <cerrno>
 #include <condition_variable>
 #include <cstdint>
@@ -11,6 +13,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -93,8 +96,12 @@ struct Connection {
     // number surely was this connection's, always names this connection's socket. (While
     // it is open the socket is too: it closes once Pistache and every answer let go.)
     int socket = -1;
-    // Whether the bytes received so far end inside a request.
+    // Network thread only: whether the bytes received so far end inside a request, and
+    // those bytes, to tell whether more follow the request (see requestEnd); whether the
+    // connection is to close once its answer is out, so nothing more is read from it.
     bool mid_request = false;
+    std::string received;
+    bool closing = false;
 
     explicit Connection(int fd) : socket(::fcntl(fd, F_DUPFD_CLOEXEC, 0)) {}
     ~Connection() {
@@ -102,7 +109,72 @@ struct Connection {
     }
     Connection(const Connection&) = delete;
     Connection& operator=(const Connection&) = delete;
+
+    // Answers must leave in the order the requests came (RFC 9112 9.3.2), and two requests
+    // of one connection on two workers could finish in either order. So a connection
+    // carries one request at a time: a request that arrives while another is being
+    // answered (a pipelining client) is not taken, and the connection is closed once the
+    // first answer is out; the client sends the unanswered ones again, as the RFC asks of
+    // it. (Before, Pistache dropped a pipelined request without a word: the client hung.)
+    // `closing` says the client already sent more than this request. False: not taken.
+    bool take(bool closing) {
+        std::lock_guard lock(mutex_);
+        if (answering_) {
+            close_after_ = true;
+            return false;
+        }
+        answering_ = true;
+        close_after_ = closing;
+        return true;
+    }
+    // Ends the taken request if `write`, run under the connection's lock, reports its
+    // answer all sent: the client may send its next request the moment it has the
+    // answer, and that request must find this one ended, not be taken for pipelined.
+    template <typename Write>
+    void answerWith(Write write) {
+        std::lock_guard lock(mutex_);
+        if (write()) endLocked();
+    }
+    // Ends the taken request: its answer is out, or cannot be sent.
+    void answered() {
+        std::lock_guard lock(mutex_);
+        endLocked();
+    }
+
+private:
+    void endLocked() {
+        answering_ = false;
+        if (close_after_) ::shutdown(socket, SHUT_RDWR);
+    }
+
+    std::mutex mutex_;
+    bool answering_ = false;
+    bool close_after_ = false;
 };
+
+// Where the request at the start of `bytes` ends, as framed by the headers the parser
+// read: its Content-Length or its chunked body. bytes.size() if that cannot be told.
+std::size_t requestEnd(std::string_view bytes, const Http::Request& request) {
+    const auto start = bytes.find_first_not_of("\r\n");  // empty lines may lead a request
+    const auto head = start == std::string_view::npos ? start : bytes.find("\r\n\r\n", start);
+    if (head == std::string_view::npos) return bytes.size();
+    std::size_t at = head + 4;
+    if (const auto length = request.headers().tryGet<Http::Header::ContentLength>())
+        return std::min<std::size_t>(bytes.size(), at + length->value());
+    if (!request.headers().tryGet<Http::Header::TransferEncoding>()) return at;
+    for (;;) {  // chunks: a hex size line, the data, CRLF; size 0, then trailers up to an empty line
+        const auto eol = bytes.find("\r\n", at);
+        if (eol == std::string_view::npos) return bytes.size();
+        std::size_t size = 0;
+        std::from_chars(bytes.data() + at, bytes.data() + eol, size, 16);
+        if (size == 0) {
+            const auto end = bytes.find("\r\n\r\n", eol);
+            return end == std::string_view::npos ? bytes.size() : end + 4;
+        }
+        at = eol + 2 + size + 2;
+        if (at >= bytes.size()) return bytes.size();
+    }
+}
 
 constexpr const char* kConnection = "tessera.connection";
 
@@ -152,22 +224,35 @@ constexpr std::chrono::milliseconds kWriteStall{30'000};
 // through an eventfd, a second hand-off per request on a machine where every thread
 // competes for two cores. What the socket cannot take at once (a slow reader, a large
 // page) is written in the background (Executor::writeInBackground), so a worker never
-// waits for a client. `written` runs once the response is on the wire, or cannot be.
-void sendWhole(Executor& executor, const Connection& connection, bool http11, bool keep_alive, bool head_only,
-               const HttpResponse& r, std::function<void()> written) {
+// waits for a client. Ends the connection's request (Connection::answered) and calls
+// `done` once the response is on the wire, or cannot be.
+void sendWhole(Executor& executor, const std::shared_ptr<Connection>& connection, bool http11, bool keep_alive,
+               bool head_only, const HttpResponse& r, const std::function<void()>& done) {
     std::string head = responseHead(http11 ? "HTTP/1.1" : "HTTP/1.0", r);
     head.append("Content-Length: ").append(std::to_string(r.body.size())).append("\r\n");
     head.append(keep_alive ? "Connection: Keep-Alive\r\n\r\n" : "Connection: Close\r\n\r\n");
     const std::string_view body = head_only ? std::string_view{} : std::string_view{r.body};
-    const ssize_t n = writeSome(connection.socket, head, body);
-    const auto sent = static_cast<std::size_t>(n);
-    if (n < 0 || sent == head.size() + body.size()) return written();
-    const int fd = ::fcntl(connection.socket, F_DUPFD_CLOEXEC, 0);
-    if (fd < 0) return written();
+    std::size_t sent = 0;
+    bool whole = false;
+    connection->answerWith([&] {
+        const ssize_t n = writeSome(connection->socket, head, body);
+        sent = n < 0 ? 0 : static_cast<std::size_t>(n);
+        whole = n < 0 || sent == head.size() + body.size();
+        return whole;
+    });
+    if (whole) return done();
+    const int fd = ::fcntl(connection->socket, F_DUPFD_CLOEXEC, 0);
+    if (fd < 0) {
+        connection->answered();
+        return done();
+    }
     std::string rest;
     if (sent < head.size()) rest.assign(head, sent);
     rest.append(body.substr(sent > head.size() ? sent - head.size() : 0));
-    executor.writeInBackground(fd, std::move(rest), kWriteStall, [written = std::move(written)](bool) { written(); });
+    executor.writeInBackground(fd, std::move(rest), kWriteStall, [connection, done](bool) {
+        connection->answered();
+        done();
+    });
 }
 
 // Sends a streamed body (HttpResponse::stream_body) from the worker thread, writing to
@@ -268,18 +353,58 @@ HttpResponse jsonError(int status, const std::string& code, const std::string& m
     return Dispatcher::error(status, code, message, newRequestId(), fields);
 }
 
+// Writes one request's answer, from whichever thread has it; then the connection may take
+// its next request, and the server counts this one done.
+struct Answer {
+    std::shared_ptr<Shared> shared;
+    std::weak_ptr<Tcp::Peer> peer;
+    std::shared_ptr<Connection> connection;
+    bool http11 = true;
+    bool head_only = false;
+    bool keep_alive = true;
+
+    void operator()(HttpResponse response) const {
+        // The request stays in flight until its answer is on the wire: a drain that ended
+        // when the handler returned would shut the transport down under an unsent answer.
+        auto done = [shared = shared] { shared->finished(); };
+        try {
+            if (response.stream_body) {
+                sendStreamed(*connection, http11, response);
+                connection->answered();
+                return done();
+            }
+            // Before the write, as Pistache does: once the client has the answer it may
+            // send the next request, which must not be taken for idle. An idle
+            // connection is closed quietly at its timeout; a busy one gets a 408.
+            if (const auto open = peer.lock()) open->setIdle(true);
+            sendWhole(*shared->executor, connection, http11, keep_alive, head_only, response, done);
+        } catch (const std::exception& e) {
+            spdlog::debug("could not send response: {}", e.what());
+            connection->answered();
+            done();
+        }
+    }
+};
+
 class Handler : public Http::Handler {
 public:
     HTTP_PROTOTYPE(Handler)
 
     explicit Handler(std::shared_ptr<Shared> shared) : shared_(std::move(shared)) {}
 
+    // Called by onInput below for each request the connection took (Connection::take).
     void onRequest(const Http::Request& request, Http::ResponseWriter writer) override {
         shared_->in_flight.fetch_add(1);
+        const auto connection = writer.headers().tryGet<Http::Header::Connection>();
+        Answer answer{shared_,
+                      writer.getPeer(),
+                      connectionOf(writer.getPeer()),
+                      request.version() == Http::Version::Http11,
+                      request.method() == Http::Method::Head,
+                      connection && connection->control() == Http::ConnectionControl::KeepAlive};
         if (shared_->draining.load()) {
-            send(writer, jsonError(503, "shutting_down", "the server is shutting down"));
-            shared_->finished();
-            return;
+            answer.keep_alive = false;
+            return answer(jsonError(503, "shutting_down", "the server is shutting down"));
         }
         HttpRequest req;
         try {
@@ -290,10 +415,9 @@ public:
                 auto value = percentDecode(it->second, true);
                 if (!key || !value) {
                     const std::string name = percentDecode(it->first, true).value_or("query");
-                    send(writer, jsonError(400, "invalid_query", "parameter '" + name + "' is not percent-encoded UTF-8 text",
-                                           {{name, "must be percent-encoded UTF-8 text without NUL"}}));
-                    shared_->finished();
-                    return;
+                    return answer(jsonError(400, "invalid_query",
+                                            "parameter '" + name + "' is not percent-encoded UTF-8 text",
+                                            {{name, "must be percent-encoded UTF-8 text without NUL"}}));
                 }
                 req.query[*key] = std::move(*value);
             }
@@ -301,51 +425,23 @@ public:
             req.body = request.body();
             req.client_address = request.address().host();
         } catch (const std::exception& e) {
-            send(writer, jsonError(400, "bad_request", "the request could not be read"));
-            shared_->finished();
-            return;
+            return answer(jsonError(400, "bad_request", "the request could not be read"));
         }
-        auto shared = shared_;
-        const bool http11 = request.version() == Http::Version::Http11;
-        const bool head_only = request.method() == Http::Method::Head;
-        const auto connection = writer.headers().tryGet<Http::Header::Connection>();
-        const bool keep_alive = connection && connection->control() == Http::ConnectionControl::KeepAlive;
-        const std::weak_ptr<Tcp::Peer> peer = writer.getPeer();
-        const auto state = connectionOf(writer.getPeer());
-        auto run = [shared, peer, state, http11, head_only, keep_alive, req = std::move(req)]() mutable {
+        auto run = [shared = shared_, answer = std::move(answer), req = std::move(req)]() mutable {
             auto answered = std::make_shared<std::atomic<bool>>(false);
-            auto answer = [shared, peer, state, http11, head_only, keep_alive, answered](HttpResponse response) {
-                if (answered->exchange(true)) return;
-                // The request stays in flight until its response is on the wire: a drain
-                // that ended when the handler returned would shut the transport down while
-                // Pistache still held the unwritten response (seen under load at SIGTERM).
-                auto written = [shared] { shared->finished(); };
-                try {
-                    if (response.stream_body) {
-                        sendStreamed(*state, http11, response);
-                        written();
-                        return;
-                    }
-                    // Before the write, as Pistache does: once the client has the answer it
-                    // may send the next request, which must not be taken for idle. An idle
-                    // connection is closed quietly at its timeout; a busy one gets a 408.
-                    if (const auto open = peer.lock()) open->setIdle(true);
-                    sendWhole(*shared->executor, *state, http11, keep_alive, head_only, response, written);
-                } catch (const std::exception& e) {
-                    spdlog::debug("could not send response: {}", e.what());
-                    written();
-                }
+            auto once = [answer, answered](HttpResponse response) {
+                if (!answered->exchange(true)) answer(std::move(response));
             };
             try {
-                shared->handle(req, answer);
+                shared->handle(req, once);
             } catch (...) {
-                answer(jsonError(500, "internal_error", "internal error"));
+                once(jsonError(500, "internal_error", "internal error"));
             }
         };
         // Liveness is answered here, without the database: a probe must not wait behind
         // exports that hold every worker (it waited a second under 8 exports).
         if (request.resource() == "/healthz") run();
-        else shared->executor->post(std::move(run));
+        else shared_->executor->post(std::move(run));
     }
 
     // Replaces Http::Handler::onInput, which answers a request it cannot parse with 500
@@ -356,16 +452,20 @@ public:
         auto parser = getParser(peer);
         auto& request = parser->request;
         const auto state = connectionOf(peer);
-        bool& mid = state->mid_request;
+        // What follows a pipelined request is not answered (see Connection::take): not
+        // even a 4xx, which could leave before the answer in progress.
+        if (state->closing) return;
         auto reject = [&](int status, const char* code, const std::string& message) {
             Http::ResponseWriter response(request.version(), transport(), this, peer);
             sendAndClose(response, jsonError(status, code, message), peer);
             parser->reset();
-            mid = false;
+            state->mid_request = false;
+            state->received.clear();
         };
         // A request starts with a method token; anything else would only be answered
         // when the header timeout fires.
-        if (!mid && len > 0 && !(buffer[0] >= 'A' && buffer[0] <= 'Z') && buffer[0] != '\r' && buffer[0] != '\n') {
+        if (!state->mid_request && len > 0 && !(buffer[0] >= 'A' && buffer[0] <= 'Z') && buffer[0] != '\r' &&
+            buffer[0] != '\n') {
             reject(400, "bad_request", "the request is malformed");
             return;
         }
@@ -374,11 +474,20 @@ public:
                 reject(413, "payload_too_large", "the request is larger than this server accepts");
                 return;
             }
+            state->received.append(buffer, len);
             if (parser->parse() != Http::Private::State::Done) {
-                mid = true;
+                state->mid_request = true;
                 return;
             }
-            mid = false;
+            state->mid_request = false;
+            const bool more = requestEnd(state->received, request) < state->received.size();
+            state->received.clear();
+            const bool taken = state->take(more);
+            state->closing = more || !taken;
+            if (!taken) {
+                parser->reset();
+                return;
+            }
             Http::ResponseWriter response(request.version(), transport(), this, peer);
             request.copyAddress(peer->address());
             // Without a Connection header, HTTP/1.1 keeps the connection and HTTP/1.0 closes
@@ -387,7 +496,8 @@ public:
             auto connection = request.headers().tryGet<Http::Header::Connection>();
             const auto fallback = request.version() == Http::Version::Http11 ? Http::ConnectionControl::KeepAlive
                                                                                : Http::ConnectionControl::Close;
-            response.headers().add<Http::Header::Connection>(connection ? connection->control() : fallback);
+            response.headers().add<Http::Header::Connection>(
+                more ? Http::ConnectionControl::Close : connection ? connection->control() : fallback);
             peer->setIdle(false);
             onRequest(request, std::move(response));
             parser->reset();
@@ -417,6 +527,15 @@ private:
     std::shared_ptr<Shared> shared_;
 };
 
+// Each connection holds two descriptors (Pistache's and its Connection's duplicate): the
+// process may use as many as it is allowed, not only the default soft limit (often 1,024).
+void raiseDescriptorLimit() {
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max) return;
+    limit.rlim_cur = limit.rlim_max;
+    if (::setrlimit(RLIMIT_NOFILE, &limit) != 0) spdlog::warn("could not raise the open file limit");
+}
+
 }  // namespace
 
 struct HttpServer::Impl {
@@ -444,6 +563,7 @@ void HttpServer::start() {
     }
     if (port_number < 0 || port_number > 65535) throw std::runtime_error("listen address '" + listen + "' has a bad port");
     Address address(listen.substr(0, colon), Port(static_cast<uint16_t>(port_number)));
+    raiseDescriptorLimit();
     impl_->endpoint = std::make_unique<Http::Endpoint>(address);
     const unsigned threads = std::max(1u, std::min(4u, impl_->shared->executor->workers() / 2));
     auto opts = Http::Endpoint::options()
