@@ -184,6 +184,23 @@ void receiveUntil(int fd, std::string& stream, Done done) {
     }
 }
 
+// A loopback connection whose receive window stays a few KiB: a client that reads
+// nothing leaves most of a large answer with the server. -1 if refused.
+int connectSlowReader(int port) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    const int small = 4096;  // before connect, so the advertised window stays small
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+    timeval tv{30, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<uint16_t>(port));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) return fd;
+    ::close(fd);
+    return -1;
+}
+
 // Whether `stream` holds a whole response (head and Content-Length bytes of body).
 bool wholeResponse(const std::string& stream) {
     const auto end = stream.find("\r\n\r\n");
@@ -236,17 +253,8 @@ TEST_F(HttpTest, SlowReadersGetWholeResponsesAndHoldNoWorker) {
                             "\r\n\r\n";
     std::vector<int> readers;
     for (int i = 0; i < kReaders; ++i) {
-        const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        const int fd = connectSlowReader(host_->port());
         ASSERT_GE(fd, 0);
-        const int small = 4096;  // before connect, so the advertised window stays small
-        ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
-        timeval tv{30, 0};
-        ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-        sockaddr_in addr{};
-        addr.sin_family = AF_INET;
-        addr.sin_port = htons(static_cast<uint16_t>(host_->port()));
-        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
         ::send(fd, get.data(), get.size(), MSG_NOSIGNAL);
         readers.push_back(fd);
     }
@@ -462,4 +470,24 @@ TEST(GracefulShutdown, InFlightRequestsFinishAndTheExitCodeIsZero) {
     EXPECT_EQ(r.json()["slept"], true);
     EXPECT_EQ(host.stop(), 0) << host.log();
     EXPECT_NE(host.log().find("stopped"), std::string::npos);
+}
+
+TEST(GracefulShutdown, AClientThatStopsReadingDelaysTheExitOnlyByTheGracePeriod) {
+    TestHost host(fixtureDirs({"good"}));
+    host.setEnv("TESSERA_SHUTDOWN_GRACE_SECONDS", "1");
+    host.createTenant("acme");
+    ASSERT_TRUE(host.start()) << host.log();
+    const int fd = connectSlowReader(host.port());
+    ASSERT_GE(fd, 0);
+    const std::string get = "GET /api/v1/fixture/large?kib=8192 HTTP/1.1\r\nHost: x\r\nX-Tenant: acme\r\n"
+                            "Authorization: Bearer " + host.ownerToken("acme") + "\r\n\r\n";
+    ::send(fd, get.data(), get.size(), MSG_NOSIGNAL);
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    // The answer's rest waits for a client that reads nothing (for up to 30 s): the
+    // shutdown gives up on it after the grace period instead.
+    const auto started = std::chrono::steady_clock::now();
+    EXPECT_EQ(host.stop(), 0) << host.log();
+    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(10)) << host.log();
+    EXPECT_NE(host.log().find("did not finish in time"), std::string::npos) << host.log();
+    ::close(fd);
 }

@@ -75,6 +75,10 @@ void applyFile(Config& c, const std::string& path) {
     readInto(t, "log_level", c.log_level);
     readInto(t, "access_log", c.access_log);
     if (auto w = t["workers"].value<int64_t>()) c.workers = static_cast<unsigned>(*w);
+    if (auto g = t["shutdown_grace_seconds"].value<int64_t>()) {
+        if (*g < 0) throw std::runtime_error(path + ": shutdown_grace_seconds must not be negative");
+        c.shutdown_grace = std::chrono::seconds(*g);
+    }
     if (auto* http = t["http"].as_table()) {
         if (auto v = (*http)["max_body_bytes"].value<int64_t>()) c.max_body_bytes = static_cast<std::size_t>(*v);
         if (auto v = (*http)["max_header_bytes"].value<int64_t>()) c.max_header_bytes = static_cast<std::size_t>(*v);
@@ -110,6 +114,8 @@ void applyEnvironment(Config& c) {
     if (auto v = env("TESSERA_BASE_DOMAIN")) c.base_domain = v;
     if (auto v = env("TESSERA_LOG_LEVEL")) c.log_level = v;
     if (auto v = env("TESSERA_WORKERS")) c.workers = static_cast<unsigned>(parseSize("TESSERA_WORKERS", v));
+    if (auto v = env("TESSERA_SHUTDOWN_GRACE_SECONDS"))
+        c.shutdown_grace = std::chrono::seconds(parseSize("TESSERA_SHUTDOWN_GRACE_SECONDS", v));
     if (auto v = env("TESSERA_MAX_BODY_BYTES")) c.max_body_bytes = parseSize("TESSERA_MAX_BODY_BYTES", v);
     if (auto v = env("TESSERA_ACCESS_LOG")) c.access_log = parseBool("TESSERA_ACCESS_LOG", v);
     if (auto v = env("TESSERA_REQUIRED_PLUGINS")) c.required_plugins = splitList(v);

@@ -17,15 +17,33 @@ namespace tessera::host {
 
 namespace {
 
+class BackgroundWrite;
+// The background writes under way, so that a shutdown can end them.
+using WritesUnderWay = std::map<BackgroundWrite*, std::shared_ptr<BackgroundWrite>>;
+
 // One background write: the bytes, the descriptor, and a stall timer re-armed whenever
 // the peer takes some. Everything runs on the timer thread, one handler at a time.
 class BackgroundWrite : public std::enable_shared_from_this<BackgroundWrite> {
 public:
-    BackgroundWrite(boost::asio::io_context& io, int fd, std::string bytes, std::chrono::milliseconds stall,
-                    std::function<void(bool)> done)
-        : socket_(io, fd), timer_(io), bytes_(std::move(bytes)), stall_(stall), done_(std::move(done)) {}
+    BackgroundWrite(boost::asio::io_context& io, WritesUnderWay& under_way, int fd, std::string bytes,
+                    std::chrono::milliseconds stall, std::function<void(bool)> done)
+        : socket_(io, fd), timer_(io), under_way_(under_way), bytes_(std::move(bytes)), stall_(stall),
+          done_(std::move(done)) {}
 
+    void start() {
+        under_way_.emplace(this, shared_from_this());
+        next();
+    }
+
+    // At shutdown: a write still waiting for its peer fails now rather than at its stall.
+    void abandon() {
+        abandoned_ = true;
+        socket_.cancel();
+    }
+
+private:
     void next() {
+        if (abandoned_) return finish(false);
         if (sent_ == bytes_.size()) return finish(true);
         // A stall timer that fired while this write completed must not cancel the next.
         const auto attempt = ++attempt_;
@@ -43,9 +61,11 @@ public:
                                  });
     }
 
-private:
+    // Runs once, from start() or a handler, each holding a reference: leaving the map
+    // does not destroy this object under its own feet.
     void finish(bool ok) {
         if (!ok) ::shutdown(socket_.native_handle(), SHUT_RDWR);
+        under_way_.erase(this);
         try {
             done_(ok);
         } catch (...) {
@@ -55,9 +75,11 @@ private:
 
     boost::asio::posix::stream_descriptor socket_;
     boost::asio::steady_timer timer_;
+    WritesUnderWay& under_way_;
     std::string bytes_;
     std::size_t sent_ = 0;
     std::uint64_t attempt_ = 0;
+    bool abandoned_ = false;
     std::chrono::milliseconds stall_;
     std::function<void(bool)> done_;
 };
@@ -76,6 +98,7 @@ struct Executor::Impl {
     std::map<std::uint64_t, std::shared_ptr<boost::asio::steady_timer>> active;
     std::uint64_t next = 1;
     bool stopped = false;
+    WritesUnderWay writes;  // touched on the timer thread only
 
     void arm(std::uint64_t id, std::shared_ptr<boost::asio::steady_timer> timer, std::chrono::milliseconds interval,
              std::shared_ptr<std::function<void()>> task) {
@@ -128,8 +151,9 @@ void Executor::cancel(std::uint64_t handle) {
 
 void Executor::writeInBackground(int fd, std::string bytes, std::chrono::milliseconds stall,
                                  std::function<void(bool)> done) {
-    auto write = std::make_shared<BackgroundWrite>(impl_->timers, fd, std::move(bytes), stall, std::move(done));
-    boost::asio::post(impl_->timers, [write] { write->next(); });
+    auto write = std::make_shared<BackgroundWrite>(impl_->timers, impl_->writes, fd, std::move(bytes), stall,
+                                                   std::move(done));
+    boost::asio::post(impl_->timers, [write] { write->start(); });
 }
 
 void Executor::stop() {
@@ -139,6 +163,9 @@ void Executor::stop() {
         impl_->stopped = true;
         for (auto& [id, timer] : impl_->active) boost::asio::post(impl_->timers, [t = timer] { t->cancel(); });
         impl_->active.clear();
+        boost::asio::post(impl_->timers, [impl = impl_.get()] {
+            for (const auto& [raw, write] : impl->writes) write->abandon();
+        });
     }
     // Let the cancelled waits run to completion rather than stopping the io_context: a
     // handler still queued at destruction would destroy its job then, and a job's code
