@@ -51,6 +51,71 @@ protected:
 };
 TestHost* HttpTest::host_ = nullptr;
 
+namespace {
+
+std::size_t countHeads(const std::string& stream) {
+    std::size_t n = 0;
+    for (auto at = stream.find("\r\n\r\n"); at != std::string::npos; at = stream.find("\r\n\r\n", at + 4)) ++n;
+    return n;
+}
+
+// Receives into `stream` until `done(stream)` holds or the server stops sending.
+template <typename Done>
+void receiveUntil(int fd, std::string& stream, Done done) {
+    char buf[65536];
+    while (!done(stream)) {
+        const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+        if (n <= 0) return;
+        stream.append(buf, static_cast<std::size_t>(n));
+    }
+}
+
+// A loopback connection whose receive window stays a few KiB: a client that reads
+// nothing leaves most of a large answer with the server. -1 if refused.
+int connectSlowReader(int port) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    const int small = 4096;  // before connect, so the advertised window stays small
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+    timeval tv{30, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<uint16_t>(port));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) return fd;
+    ::close(fd);
+    return -1;
+}
+
+// Sends each of `sends` (bytes, then a pause in ms) on one connection and returns
+// whatever arrives until the server closes it, and whether it did: a server that stays
+// silent for 5 s fails the test instead of hanging it.
+std::pair<std::string, bool> converseUntilClosed(int port, const std::vector<std::pair<std::string, int>>& sends) {
+    const int fd = connectTo(port);
+    timeval tv{5, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    for (const auto& [bytes, pause_ms] : sends) {
+        ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+        std::this_thread::sleep_for(std::chrono::milliseconds(pause_ms));
+    }
+    std::string stream;
+    char buf[4096];
+    ssize_t n;
+    while ((n = ::recv(fd, buf, sizeof buf, 0)) > 0) stream.append(buf, static_cast<std::size_t>(n));
+    ::close(fd);
+    return {stream, n == 0};
+}
+
+// Whether `stream` holds a whole response (head and Content-Length bytes of body).
+bool wholeResponse(const std::string& stream) {
+    const auto end = stream.find("\r\n\r\n");
+    if (end == std::string::npos) return false;
+    const auto length = parseResponse(stream.substr(0, end + 4)).header("content-length");
+    return !length.empty() && stream.size() >= end + 4 + std::stoull(length);
+}
+
+}  // namespace
+
 TEST_F(HttpTest, HealthAndReadiness) {
     EXPECT_EQ(host_->get("/healthz", "").json()["status"], "ok");
     EXPECT_EQ(host_->get("/readyz", "").json()["status"], "ready");
@@ -163,53 +228,19 @@ TEST_F(HttpTest, Http11ConnectionsStayOpenUnlessAskedToClose) {
     auto old = httpRaw(host_->port(), "GET /healthz HTTP/1.0\r\n\r\n");
     EXPECT_EQ(old.status, 200) << old.body;
     EXPECT_EQ(lower(old.header("connection")), "close");
-}
-
-namespace {
-
-std::size_t countHeads(const std::string& stream) {
-    std::size_t n = 0;
-    for (auto at = stream.find("\r\n\r\n"); at != std::string::npos; at = stream.find("\r\n\r\n", at + 4)) ++n;
-    return n;
-}
-
-// Receives into `stream` until `done(stream)` holds or the server stops sending.
-template <typename Done>
-void receiveUntil(int fd, std::string& stream, Done done) {
-    char buf[65536];
-    while (!done(stream)) {
-        const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
-        if (n <= 0) return;
-        stream.append(buf, static_cast<std::size_t>(n));
+    // An answer marked close is followed by the close (RFC 9112 9.6), not left for the
+    // client to do.
+    for (const std::string raw : {get + "Connection: close\r\n\r\n", std::string("GET /healthz HTTP/1.0\r\n\r\n")}) {
+        const auto [stream, closed] = converseUntilClosed(host_->port(), {{raw, 0}});
+        EXPECT_TRUE(closed) << raw;
+        EXPECT_EQ(parseResponse(stream).status, 200) << stream;
     }
+    // HTTP/1.0 that asks to keep the connection keeps it.
+    auto kept = httpConversation(host_->port(), {"GET /healthz HTTP/1.0\r\nConnection: keep-alive\r\n\r\n",
+                                                 "GET /healthz HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"});
+    EXPECT_EQ(kept[1].status, 200);
+    EXPECT_EQ(lower(kept[1].header("connection")), "keep-alive");
 }
-
-// A loopback connection whose receive window stays a few KiB: a client that reads
-// nothing leaves most of a large answer with the server. -1 if refused.
-int connectSlowReader(int port) {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    const int small = 4096;  // before connect, so the advertised window stays small
-    ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
-    timeval tv{30, 0};
-    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<uint16_t>(port));
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) return fd;
-    ::close(fd);
-    return -1;
-}
-
-// Whether `stream` holds a whole response (head and Content-Length bytes of body).
-bool wholeResponse(const std::string& stream) {
-    const auto end = stream.find("\r\n\r\n");
-    if (end == std::string::npos) return false;
-    const auto length = parseResponse(stream.substr(0, end + 4)).header("content-length");
-    return !length.empty() && stream.size() >= end + 4 + std::stoull(length);
-}
-
-}  // namespace
 
 TEST_F(HttpTest, HeadAnswersCarryTheLengthButNoBody) {
     const int fd = connectTo(host_->port());
@@ -278,22 +309,8 @@ TEST_F(HttpTest, PipelinedRequestsGetTheFirstAnswerThenAClose) {
     const std::string slow = "GET /api/v1/fixture/slow?ms=400 HTTP/1.1\r\nHost: x\r\nX-Tenant: acme\r\nAuthorization: Bearer " +
                              host_->ownerToken("acme") + "\r\n\r\n";
     const std::string health = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
-    // Whatever arrives on a connection until the server closes it; a server that stays
-    // silent for 5 s fails the test instead of hanging it.
-    const auto converse = [&](const std::vector<std::pair<std::string, int>>& sends) {
-        const int fd = connectTo(host_->port());
-        timeval tv{5, 0};
-        ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-        for (const auto& [bytes, pause_ms] : sends) {
-            ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
-            std::this_thread::sleep_for(std::chrono::milliseconds(pause_ms));
-        }
-        std::string stream;
-        char buf[4096];
-        ssize_t n;
-        while ((n = ::recv(fd, buf, sizeof buf, 0)) > 0) stream.append(buf, static_cast<std::size_t>(n));
-        ::close(fd);
-        return std::make_pair(stream, n == 0);
+    const auto converse = [](const std::vector<std::pair<std::string, int>>& sends) {
+        return converseUntilClosed(host_->port(), sends);
     };
     // Both requests in one packet: the slow one is answered, said to be the last, and the
     // connection closed (it was: the second request was dropped and the client hung).

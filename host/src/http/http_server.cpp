@@ -116,7 +116,8 @@ struct Connection {
     // answered (a pipelining client) is not taken, and the connection is closed once the
     // first answer is out; the client sends the unanswered ones again, as the RFC asks of
     // it. (Before, Pistache dropped a pipelined request without a word: the client hung.)
-    // `closing` says the client already sent more than this request. False: not taken.
+    // `closing`: the connection is to close after this answer (the client asked so, or
+    // already sent more than this request). False: not taken.
     bool take(bool closing) {
         std::lock_guard lock(mutex_);
         if (answering_) {
@@ -482,22 +483,24 @@ public:
             state->mid_request = false;
             const bool more = requestEnd(state->received, request) < state->received.size();
             state->received.clear();
-            const bool taken = state->take(more);
-            state->closing = more || !taken;
+            // Without a Connection header, HTTP/1.1 keeps the connection and HTTP/1.0 closes
+            // it (RFC 9112 9.3): answering "close" to every 1.1 client that relies on the
+            // default made it reconnect for each request (half the throughput under wrk).
+            // An answer marked close is followed by the close itself (RFC 9112 9.6).
+            const auto asked = request.headers().tryGet<Http::Header::Connection>();
+            const auto fallback = request.version() == Http::Version::Http11 ? Http::ConnectionControl::KeepAlive
+                                                                               : Http::ConnectionControl::Close;
+            const auto control = more ? Http::ConnectionControl::Close : asked ? asked->control() : fallback;
+            const bool last = control == Http::ConnectionControl::Close;
+            const bool taken = state->take(last);
+            state->closing = last || !taken;
             if (!taken) {
                 parser->reset();
                 return;
             }
             Http::ResponseWriter response(request.version(), transport(), this, peer);
             request.copyAddress(peer->address());
-            // Without a Connection header, HTTP/1.1 keeps the connection and HTTP/1.0 closes
-            // it (RFC 9112 9.3): answering "close" to every 1.1 client that relies on the
-            // default made it reconnect for each request (half the throughput under wrk).
-            auto connection = request.headers().tryGet<Http::Header::Connection>();
-            const auto fallback = request.version() == Http::Version::Http11 ? Http::ConnectionControl::KeepAlive
-                                                                               : Http::ConnectionControl::Close;
-            response.headers().add<Http::Header::Connection>(
-                more ? Http::ConnectionControl::Close : connection ? connection->control() : fallback);
+            response.headers().add<Http::Header::Connection>(control);
             peer->setIdle(false);
             onRequest(request, std::move(response));
             parser->reset();
