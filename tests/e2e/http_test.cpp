@@ -482,6 +482,14 @@ TEST(GracefulShutdown, InFlightRequestsFinishAndTheExitCodeIsZero) {
     auto slow = std::async(std::launch::async, [&] { return host.get("/api/v1/fixture/slow?ms=1500", "acme"); });
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
     ::kill(host.pid(), SIGTERM);
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    // A request that comes during the drain is refused, and its connection closed then,
+    // not when the server stops after the slow request.
+    const auto [refused, closed] = converseUntilClosed(host.port(), {{"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", 0}});
+    EXPECT_EQ(parseResponse(refused).status, 503) << refused;
+    EXPECT_EQ(parseResponse(refused).json()["error"]["code"], "shutting_down") << refused;
+    EXPECT_TRUE(closed) << refused;
+    EXPECT_EQ(slow.wait_for(std::chrono::seconds(0)), std::future_status::timeout) << "closed only at the stop";
     auto r = slow.get();
     EXPECT_EQ(r.status, 200) << r.body;
     EXPECT_EQ(r.json()["slept"], true);

@@ -136,6 +136,11 @@ struct Connection {
         std::lock_guard lock(mutex_);
         if (write()) endLocked();
     }
+    // The taken request's answer is to be the connection's last.
+    void closeAfter() {
+        std::lock_guard lock(mutex_);
+        close_after_ = true;
+    }
     // Ends the taken request: its answer is out, or cannot be sent.
     void answered() {
         std::lock_guard lock(mutex_);
@@ -405,6 +410,8 @@ public:
                       connection && connection->control() == Http::ConnectionControl::KeepAlive};
         if (shared_->draining.load()) {
             answer.keep_alive = false;
+            answer.connection->closing = true;
+            answer.connection->closeAfter();
             return answer(jsonError(503, "shutting_down", "the server is shutting down"));
         }
         HttpRequest req;
