@@ -344,6 +344,16 @@ TEST_F(HttpTest, PipelinedRequestsGetTheFirstAnswerThenAClose) {
         EXPECT_EQ(first.json()["slept"], true) << stream;
         EXPECT_EQ(countHeads(stream), 1u) << stream;
     }
+    // Garbage sent while the first request is on a worker: the first answer still comes,
+    // then the close; the refusal of the garbage would have overtaken it.
+    {
+        const auto [stream, closed] = converse({{slow, 100}, {"\x01\x02garbage\r\n\r\n", 0}});
+        EXPECT_TRUE(closed) << "no close after the answer: " << stream;
+        const auto first = parseResponse(stream);
+        EXPECT_EQ(first.status, 200) << stream;
+        EXPECT_EQ(first.json()["slept"], true) << stream;
+        EXPECT_EQ(countHeads(stream), 1u) << stream;
+    }
     // A client that waits for each answer keeps its connection.
     auto replies = httpConversation(host_->port(), {health, health, health});
     for (const auto& r : replies) EXPECT_EQ(r.status, 200) << r.body;

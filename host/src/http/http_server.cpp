@@ -73,19 +73,6 @@ Async::Promise<ssize_t> send(Http::ResponseWriter& writer, const HttpResponse& r
     return writer.send(static_cast<Http::Code>(r.status), r.body);
 }
 
-// Pistache keeps a connection open whatever its Connection header says; after a
-// rejection the rest of the stream cannot be trusted, so hang up once the reply is out.
-void sendAndClose(Http::ResponseWriter& writer, const HttpResponse& r, const std::shared_ptr<Tcp::Peer>& peer) {
-    writer.headers().add<Http::Header::Connection>(Http::ConnectionControl::Close);
-    std::weak_ptr<Tcp::Peer> weak = peer;
-    send(writer, r).then(
-        [weak](ssize_t) {
-            if (auto p = weak.lock()) ::shutdown(p->fd(), SHUT_RDWR);
-        },
-        // A client already gone is no reason to stop the process.
-        Async::IgnoreException);
-}
-
 // What this file keeps per connection, in the peer's data: created on the network
 // thread when the connection first sends something, destroyed with Pistache's peer (or
 // later, by whichever answer still holds it).
@@ -259,6 +246,14 @@ void sendWhole(Executor& executor, const std::shared_ptr<Connection>& connection
         connection->answered();
         done();
     });
+}
+
+// Answers, then closes, a connection whose input cannot be trusted any more (a malformed
+// request): the answer of a request still being answered goes first, and then only the
+// close, since a refusal written now could overtake it.
+void refuse(Executor& executor, const std::shared_ptr<Connection>& connection, bool http11, const HttpResponse& r) {
+    connection->closing = true;
+    if (connection->take(true)) sendWhole(executor, connection, http11, false, false, r, [] {});
 }
 
 // Sends a streamed body (HttpResponse::stream_body) from the worker thread, writing to
@@ -464,8 +459,8 @@ public:
         // even a 4xx, which could leave before the answer in progress.
         if (state->closing) return;
         auto reject = [&](int status, const char* code, const std::string& message) {
-            Http::ResponseWriter response(request.version(), transport(), this, peer);
-            sendAndClose(response, jsonError(status, code, message), peer);
+            refuse(*shared_->executor, state, request.version() == Http::Version::Http11,
+                   jsonError(status, code, message));
             parser->reset();
             state->mid_request = false;
             state->received.clear();
