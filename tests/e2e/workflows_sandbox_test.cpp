@@ -1,6 +1,12 @@
 // The Lua sandbox seen through the workflow API: limits end a run and nothing else,
 // dangerous libraries are absent, shared tables are read-only, runs do not leak into
 // each other and a tenant's scripts see only that tenant's records.
+#include <algorithm>
+#include <chrono>
+#include <future>
+#include <thread>
+#include <vector>
+
 #include "workflows_fixture.hpp"
 
 using namespace tessera::test;
@@ -146,5 +152,74 @@ crm.log("info", "read ok " .. type(list))
     EXPECT_EQ(run["status"], "ok") << run.dump();
     EXPECT_TRUE(logsContain(run, "permission denied: crm.contacts.create needs 'contacts.write'")) << run.dump();
     EXPECT_TRUE(logsContain(run, "read ok table")) << run.dump();
+    deleteWorkflow("acme", wf);
+}
+
+// Lua's pattern functions ran inside one VM instruction: a backtracking pattern held a
+// worker for hours, and manual runs of it froze every other tenant.
+TEST_F(WorkflowSandbox, PathologicalPatternsEndAtTheRunsLimitsAndOtherTenantsStayFast) {
+    auto wf = createWorkflow("acme", "backtracking", "manual",
+                             "crm.log('info', 'start')\nreturn string.rep('a', 200000):find('a-a-a-a-a-a-b')");
+    const std::string run_path = "/api/v1/workflows/" + wf["id"].get<std::string>() + "/run";
+    std::vector<std::future<HttpResult>> manual;
+    for (int i = 0; i < 3; ++i)
+        manual.push_back(std::async(std::launch::async, [&] { return host_->post(run_path, "acme", Json::object()); }));
+    std::vector<double> ms;
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+    while (std::chrono::steady_clock::now() < until) {
+        const auto t0 = std::chrono::steady_clock::now();
+        EXPECT_EQ(host_->get("/api/v1/contacts?limit=5", "beta").status, 200);
+        ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    }
+    std::sort(ms.begin(), ms.end());
+    const double p99 = ms[static_cast<std::size_t>(static_cast<double>(ms.size() - 1) * 0.99)];
+    EXPECT_LT(p99, 100.0) << ms.size() << " requests while acme's pattern runs";
+
+    int answered = 0, queued = 0;
+    for (auto& f : manual) {
+        auto r = f.get();
+        if (r.status == 200) {
+            ++answered;
+            const std::string status = r.json()["status"];
+            EXPECT_TRUE(status == "timeout" || status == "budget") << r.body;
+            EXPECT_NE(r.json()["error"].get<std::string>().find("exceeded"), std::string::npos) << r.body;
+        } else {
+            EXPECT_EQ(r.status, 202) << r.body;  // queued behind the one being waited for
+            ++queued;
+        }
+    }
+    EXPECT_EQ(answered + queued, 3);
+    EXPECT_GE(answered, 1);
+    // Every run, waited for or queued, ends at its limits and is in the run log.
+    for (int attempt = 0; attempt < 100; ++attempt) {
+        int ended = 0;
+        for (const auto& run : runs("acme", "?workflow_id=" + wf["id"].get<std::string>())) ended += run["status"] != "ok" ? 1 : 0;
+        if (ended == 3) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    int ended = 0;
+    for (const auto& run : runs("acme", "?workflow_id=" + wf["id"].get<std::string>())) {
+        EXPECT_TRUE(run["status"] == "timeout" || run["status"] == "budget") << run.dump();
+        ++ended;
+    }
+    EXPECT_EQ(ended, 3);
+    deleteWorkflow("acme", wf);
+}
+
+TEST_F(WorkflowSandbox, OnlyOneTestRunPerTenantHoldsARequest) {
+    auto wf = createWorkflow("acme", "slow-test", "manual",
+                             "local s = string.rep('x', 400000)\nwhile true do local t = s:upper() end");
+    const std::string test_path = "/api/v1/workflows/" + wf["id"].get<std::string>() + "/test";
+    auto first = std::async(std::launch::async, [&] { return host_->post(test_path, "acme", Json::object()); });
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    auto second = host_->post(test_path, "acme", Json::object());
+    EXPECT_EQ(second.status, 429) << second.body;
+    EXPECT_EQ(second.json()["error"]["code"], "workflow_run_in_progress");
+    EXPECT_EQ(second.header("retry-after"), "1");
+    EXPECT_EQ(first.get().status, 200);
+    // Another tenant is not affected by acme's wait.
+    auto beta = createWorkflow("beta", "quick", "manual", "return 1");
+    EXPECT_EQ(host_->post("/api/v1/workflows/" + beta["id"].get<std::string>() + "/test", "beta", Json::object()).status, 200);
+    deleteWorkflow("beta", beta);
     deleteWorkflow("acme", wf);
 }

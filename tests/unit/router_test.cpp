@@ -23,7 +23,7 @@ TEST(Router, MatchesParametersAndPrefersLiterals) {
     EXPECT_EQ(e.match->entry->route.path, "/api/v1/contacts/export");
     auto wrong = r.match(sdk::Method::Post, "/api/v1/contacts/7");
     EXPECT_FALSE(wrong.match);
-    EXPECT_EQ(wrong.allowed.size(), 2u);
+    EXPECT_EQ(wrong.allowed, (std::vector{sdk::Method::Get, sdk::Method::Delete, sdk::Method::Head}));
     EXPECT_FALSE(r.match(sdk::Method::Get, "/api/v1/contacts").match);
     EXPECT_FALSE(r.match(sdk::Method::Get, "/api/v1/contacts/%zz").match);
 }
@@ -48,8 +48,12 @@ TEST(Router, MatchesRoutesOfEveryShapeWhateverTheCollection) {
     EXPECT_EQ(r.match(sdk::Method::Get, "/api/v1/%7B%7D").match->params.at("collection"), "{}");
     auto braces = r.match(sdk::Method::Delete, "/api/v1/{}");
     EXPECT_FALSE(braces.match);
-    EXPECT_EQ(braces.allowed.size(), 1u);  // the parameter route, once
-    EXPECT_EQ(r.match(sdk::Method::Delete, "/api/v1/deals").allowed.size(), 3u);
+    // The parameter route's GET, once, and the HEAD every GET route answers.
+    EXPECT_EQ(braces.allowed, (std::vector{sdk::Method::Get, sdk::Method::Head}));
+    EXPECT_EQ(r.match(sdk::Method::Delete, "/api/v1/deals").allowed,
+              (std::vector{sdk::Method::Get, sdk::Method::Post, sdk::Method::Head}));
+    // HEAD is answered by the GET route.
+    EXPECT_EQ(r.match(sdk::Method::Head, "/api/v1/deals").match->entry->route.method, sdk::Method::Get);
     EXPECT_TRUE(r.match(sdk::Method::Get, "/api/v1/deals/d1/notes").match);
     EXPECT_FALSE(r.match(sdk::Method::Get, "/api/v1/deals/d1/notes/extra/segments/beyond/any/route").match);
     r.removePlugin("deals");

@@ -14,7 +14,7 @@ bool secretLooking(const std::string& key) {
 
 sdk::Json maskedFields(const std::string& body) {
     sdk::Json out = sdk::Json::object();
-    auto json = sdk::Json::parse(body, nullptr, false);
+    auto json = sdk::parseJson(body);
     if (!json.is_object()) return out;
     std::size_t n = 0;
     for (const auto& [key, value] : json.items()) {
@@ -85,7 +85,7 @@ std::pair<sdk::Json, std::string> queryAudit(sdk::Database& db, const AuditQuery
         }
         last_id = r["id"].asInt();
         auto parse = [](const std::string& s) {
-            auto j = sdk::Json::parse(s, nullptr, false);
+            auto j = sdk::parseJson(s);
             return j.is_discarded() ? sdk::Json::object() : j;
         };
         data.push_back({{"id", "aud_" + std::to_string(last_id)},

@@ -26,11 +26,11 @@ std::optional<RoleDefinition> IdentityStore::role(sdk::Database& db, const std::
     r.id = (*row)["id"].asText();
     r.name = (*row)["name"].asText();
     r.builtin = (*row)["builtin"].asBool();
-    auto perms = sdk::Json::parse((*row)["permissions"].asText(), nullptr, false);
+    auto perms = sdk::parseJson((*row)["permissions"].asText());
     if (perms.is_array())
         for (const auto& p : perms)
             if (p.is_string()) r.permissions.push_back(p.get<std::string>());
-    r.access = parseAccess(sdk::Json::parse((*row)["access"].asText(), nullptr, false));
+    r.access = parseAccess(sdk::parseJson((*row)["access"].asText()));
     return r;
 }
 
@@ -43,7 +43,7 @@ std::vector<std::string> IdentityStore::requiredTwoFactorRoles(sdk::Database& db
     std::vector<std::string> out;
     auto row = db.queryOne("SELECT value FROM tessera_settings WHERE key = 'auth.require_2fa_roles'");
     if (!row) return out;
-    auto json = sdk::Json::parse((*row)["value"].asText(), nullptr, false);
+    auto json = sdk::parseJson((*row)["value"].asText());
     if (json.is_array())
         for (const auto& r : json)
             if (r.is_string()) out.push_back(r.get<std::string>());
@@ -95,7 +95,7 @@ IdentityPtr IdentityStore::byTokenHash(sdk::Database& db, std::int64_t tenant_id
     id->credential_id = (*row)["token_id"].asText();
     id->credential_name = (*row)["token_name"].asText();
     // A token's scopes narrow its owner's current permissions; they never widen them.
-    auto scopes = sdk::Json::parse((*row)["scopes"].asText(), nullptr, false);
+    auto scopes = sdk::parseJson((*row)["scopes"].asText());
     if (scopes.is_array()) {
         std::unordered_set<std::string> narrowed;
         for (const auto& s : scopes)

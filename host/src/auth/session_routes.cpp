@@ -57,7 +57,9 @@ Response login(AuthService& auth, const Request& req, TenantScope& scope) {
     if (!want_token && !want_session) invalidField("session", "ask for a session, a token or both");
 
     const std::string account_key = std::to_string(scope.tenant().id) + "|" + emailKey(email);
-    const std::string address_key = req.client_address;
+    // Per tenant too: failures in one tenant must never slow another tenant's sign-ins,
+    // even from the same address (an office NAT, a shared proxy).
+    const std::string address_key = std::to_string(scope.tenant().id) + "|" + req.client_address;
     if (const auto wait = auth.throttle().retryAfter(account_key, address_key)) {
         auditEvent(req, scope, "auth.login.throttled", 429, {{"email", email.substr(0, 254)}}, email.substr(0, 254));
         return tooManyAttempts(wait);

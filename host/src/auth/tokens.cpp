@@ -25,7 +25,7 @@ IssuedToken issueToken(sdk::Database& db, const TokenRequest& request) {
 sdk::Json tokenJson(const sdk::Row& row) {
     auto text = [&](const char* c) { return sdk::rest::textOrNull(row[c]); };
     sdk::Json scopes = nullptr;
-    if (!row["scopes"].isNull()) scopes = sdk::Json::parse(row["scopes"].asText(), nullptr, false);
+    if (!row["scopes"].isNull()) scopes = sdk::parseJson(row["scopes"].asText());
     if (scopes.is_discarded()) scopes = nullptr;
     return {{"id", text("id")},           {"user_id", text("user_id")},       {"name", text("name")},
             {"kind", text("kind")},       {"scopes", scopes},                 {"created_at", text("created_at")},

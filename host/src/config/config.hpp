@@ -18,7 +18,11 @@ struct Config {
     unsigned workers = 0;        // 0: number of cores
     std::string base_domain = "localhost";
     std::size_t max_body_bytes = 1024 * 1024;
-    std::size_t max_header_bytes = 16 * 1024;
+    std::size_t max_header_bytes = 16 * 1024;  // request line and headers together
+    std::size_t max_json_depth = 64;           // request bodies; at most sdk::kMaxJsonDepth
+    // Peers (addresses or CIDR ranges) whose X-Forwarded-For / Forwarded / X-Forwarded-Proto
+    // are believed; from anyone else those headers are ignored. Default: none.
+    std::vector<std::string> trusted_proxies;
     bool access_log = true;
     std::string log_level = "info";
     std::vector<std::string> required_plugins;

@@ -1,5 +1,6 @@
 #include "http/dispatcher.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 #include <spdlog/spdlog.h>
@@ -33,7 +34,7 @@ void addRequestIdToErrorBody(HttpResponse& r, const std::string& request_id) {
     if (r.status < 400) return;
     auto ct = r.headers.find("Content-Type");
     if (ct == r.headers.end() || ct->second.rfind("application/json", 0) != 0) return;
-    auto body = sdk::Json::parse(r.body, nullptr, false);
+    auto body = sdk::parseJson(r.body);
     if (!body.is_object() || !body.contains("error")) return;
     body["request_id"] = request_id;
     r.body = body.dump(-1, ' ', false, sdk::Json::error_handler_t::replace);
@@ -48,12 +49,37 @@ HttpResponse Dispatcher::error(int status, const std::string& code, const std::s
     HttpResponse r;
     r.status = status;
     r.headers["Content-Type"] = "application/json";
+    r.headers["X-Request-Id"] = request_id;
     r.body = body.dump(-1, ' ', false, sdk::Json::error_handler_t::replace);
     return r;
 }
 
+std::vector<AddressRange> Dispatcher::trustedProxies(const Config& config) {
+    std::vector<AddressRange> ranges;
+    for (const auto& text : config.trusted_proxies)
+        if (auto range = AddressRange::parse(text)) ranges.push_back(*range);  // loadConfig refused the others
+    return ranges;
+}
+
+void Dispatcher::resolveClient(HttpRequest& request) const {
+    const auto header = [&](const char* name) -> std::string_view {
+        const auto it = request.headers.find(name);
+        return it == request.headers.end() ? std::string_view{} : std::string_view{it->second};
+    };
+    const bool from_proxy = std::any_of(trusted_proxies_.begin(), trusted_proxies_.end(),
+                                        [&](const auto& range) { return range.contains(request.client_address); });
+    if (!from_proxy) {
+        for (const char* name : {"X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host", "Forwarded"})
+            request.headers.erase(name);
+        return;
+    }
+    request.client_address =
+        forwardedClient(request.client_address, header("X-Forwarded-For"), header("Forwarded"), trusted_proxies_);
+}
+
 void Dispatcher::handle(HttpRequest& request, Reply reply) {
     const auto started = std::chrono::steady_clock::now();
+    resolveClient(request);
     std::string request_id;
     if (auto it = request.headers.find("X-Request-Id"); it != request.headers.end() && acceptableRequestId(it->second))
         request_id = it->second;
@@ -144,6 +170,13 @@ std::optional<HttpResponse> Dispatcher::route(HttpRequest& request, const std::s
     if (request.body.size() > config_.max_body_bytes)
         return error(413, "payload_too_large",
                      "the request body is larger than " + std::to_string(config_.max_body_bytes) + " bytes", request_id);
+    // Before any handler (a plugin's included) parses it: every body, whatever its
+    // Content-Type claims, since a handler may parse it as JSON all the same.
+    if (sdk::jsonNesting(request.body, config_.max_json_depth) > config_.max_json_depth)
+        return error(400, "invalid_json",
+                     "the request body nests arrays and objects deeper than " +
+                         std::to_string(config_.max_json_depth) + " levels (max_json_depth)",
+                     request_id);
     const auto method = parseMethod(request.method);
     if (request.path == "/healthz" || request.path == "/readyz") {
         if (method != sdk::Method::Get && method != sdk::Method::Head) {
@@ -194,7 +227,7 @@ std::optional<HttpResponse> Dispatcher::route(HttpRequest& request, const std::s
     }
 
     sdk::Request& req = call->req;
-    req.method = *method;
+    req.method = entry.route.method;  // a HEAD reaches its GET route's handler as a GET
     req.path = request.path;
     req.path_params = std::move(result.match->params);
     req.query = std::move(request.query);

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "config/config.hpp"
+#include "core/address_range.hpp"
 #include "events/event_bus.hpp"
 #include "http/http_types.hpp"
 #include "http/request_guard.hpp"
@@ -28,7 +29,7 @@ public:
     Dispatcher(const Config& config, ScopeServices services, TenantDirectory& directory, EventBus& events,
                RequestGuard* guard = nullptr, GroupCommit* groups = nullptr)
         : config_(config), services_(services), directory_(directory), events_(events), guard_(guard),
-          groups_(groups) {}
+          groups_(groups), trusted_proxies_(trustedProxies(config)) {}
 
     // Reads are answered before it returns; writes to a SQLite tenant join the tenant's
     // next group commit and are answered once it is committed.
@@ -60,6 +61,10 @@ private:
     // After the handler: connection back, the guard's finish(), request id in error bodies.
     void settle(Call& call);
     static HttpResponse busy(const std::string& request_id);
+    static std::vector<AddressRange> trustedProxies(const Config& config);
+    // The real client's address into request.client_address; forwarding headers dropped
+    // unless a trusted proxy sent them, so nothing after this believes a forged one.
+    void resolveClient(HttpRequest& request) const;
     HttpResponse health(bool ready, const std::string& request_id);
     // Resolves the tenant from X-Tenant or Host; on failure fills `failure`.
     std::shared_ptr<const TenantRecord> resolveTenant(const HttpRequest& request, const std::string& request_id,
@@ -71,6 +76,7 @@ private:
     EventBus& events_;
     RequestGuard* guard_;
     GroupCommit* groups_;
+    std::vector<AddressRange> trusted_proxies_;
 };
 
 // 16 random characters of the id alphabet: unique enough to find one request in the

@@ -34,6 +34,7 @@ namespace {
 
 struct Shared {
     Executor* executor = nullptr;
+    std::size_t max_header_bytes = 0;
     HttpServer::Handle handle;
     std::atomic<bool> draining{false};
     std::atomic<long> in_flight{0};
@@ -170,6 +171,33 @@ std::size_t requestEnd(std::string_view bytes, const Http::Request& request) {
 }
 
 constexpr const char* kConnection = "tessera.connection";
+
+// Whether the request line names an HTTP version other than 1.0 and 1.1 ("HTTP/9.9"),
+// which is answered 505 rather than 400.
+bool unsupportedVersion(std::string_view bytes) {
+    const auto start = bytes.find_first_not_of("\r\n");
+    if (start == std::string_view::npos) return false;
+    auto line = bytes.substr(start, bytes.find("\r\n", start) - start);
+    const auto space = line.rfind(' ');
+    if (space == std::string_view::npos) return false;
+    const auto version = line.substr(space + 1);
+    return version.starts_with("HTTP/") && version != "HTTP/1.0" && version != "HTTP/1.1";
+}
+
+enum class HeadStatus { incomplete, complete, too_large, stray_lines };
+
+// Where the head (request line and headers) of the request at the start of `bytes`
+// stands. RFC 9112 2.2 lets a server ignore an empty line or two before a request;
+// more than that is not a request.
+HeadStatus headStatus(std::string_view bytes, std::size_t max_head_bytes) {
+    const auto start = bytes.find_first_not_of("\r\n");
+    if (start == std::string_view::npos) return bytes.size() > 4 ? HeadStatus::stray_lines : HeadStatus::incomplete;
+    if (start > 4) return HeadStatus::stray_lines;
+    const auto end = bytes.find("\r\n\r\n", start);
+    const std::size_t size = end == std::string_view::npos ? bytes.size() - start : end + 4 - start;
+    if (size > max_head_bytes) return HeadStatus::too_large;
+    return end == std::string_view::npos ? HeadStatus::incomplete : HeadStatus::complete;
+}
 
 // Writes what the socket takes now without waiting: the number of bytes written, or -1
 // if the connection is broken.
@@ -331,10 +359,11 @@ private:
 
 // Runs a streamed response to the end. Never throws: whatever goes wrong ends with the
 // connection closed before the body's end.
-void sendStreamed(const Connection& connection, bool http11, HttpResponse& r) {
+void sendStreamed(const Connection& connection, bool http11, bool head_only, HttpResponse& r) {
     StreamedBody body(connection, http11);
     try {
-        if (body.begin(r)) {
+        // HEAD: the head a GET would get, and no body (the producer never runs).
+        if (body.begin(r) && !head_only) {
             r.stream_body([&body](std::string_view chunk) { return body.write(chunk); });
             body.end();
         }
@@ -370,7 +399,7 @@ struct Answer {
         auto done = [shared = shared] { shared->finished(); };
         try {
             if (response.stream_body) {
-                sendStreamed(*connection, http11, response);
+                sendStreamed(*connection, http11, head_only, response);
                 connection->answered();
                 return done();
             }
@@ -465,6 +494,12 @@ public:
             state->mid_request = false;
             state->received.clear();
         };
+        auto malformed = [&] {
+            if (unsupportedVersion(state->received))
+                reject(505, "http_version_not_supported", "this server speaks HTTP/1.0 and HTTP/1.1");
+            else
+                reject(400, "bad_request", "the request is malformed");
+        };
         // A request starts with a method token; anything else would only be answered
         // when the header timeout fires.
         if (!state->mid_request && len > 0 && !(buffer[0] >= 'A' && buffer[0] <= 'Z') && buffer[0] != '\r' &&
@@ -478,7 +513,23 @@ public:
                 return;
             }
             state->received.append(buffer, len);
-            if (parser->parse() != Http::Private::State::Done) {
+            const bool done = parser->parse() == Http::Private::State::Done;
+            const HeadStatus head = headStatus(state->received, shared_->max_header_bytes);
+            if (head == HeadStatus::too_large) {
+                reject(431, "headers_too_large",
+                       "the request line and headers are larger than " + std::to_string(shared_->max_header_bytes) +
+                           " bytes (max_header_bytes)");
+                return;
+            }
+            // The whole head is here and the parser still waits for it: it is malformed
+            // (no version, a header line without a colon), and waiting would only end in
+            // the header timeout's 408.
+            if (!done && (head == HeadStatus::stray_lines ||
+                          (head == HeadStatus::complete && parser->step()->id() != Http::Private::BodyStep::Id))) {
+                malformed();
+                return;
+            }
+            if (!done) {
                 state->mid_request = true;
                 return;
             }
@@ -506,10 +557,8 @@ public:
             peer->setIdle(false);
             onRequest(request, std::move(response));
             parser->reset();
-        } catch (const Http::HttpError& e) {
-            reject(e.code() >= 400 && e.code() < 600 ? e.code() : 400, "bad_request", "the request is malformed");
         } catch (const std::exception&) {
-            reject(400, "bad_request", "the request is malformed");
+            malformed();
         }
     }
 
@@ -552,6 +601,7 @@ struct HttpServer::Impl {
 
 HttpServer::HttpServer(const Config& config, Executor& executor, Handle handle) : impl_(std::make_unique<Impl>(config)) {
     impl_->shared->executor = &executor;
+    impl_->shared->max_header_bytes = config.max_header_bytes;
     impl_->shared->handle = std::move(handle);
 }
 

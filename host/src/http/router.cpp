@@ -158,8 +158,12 @@ Router::Result Router::match(sdk::Method method, std::string_view path) const {
         for (std::size_t s = 0; s < parts.size() && ok; ++s)
             ok = isParam(c.segments[s]) ? !parts[s].empty() : c.segments[s] == parts[s];
         if (!ok) continue;
-        if (routes_[i].route.method != method) {
-            result.allowed.push_back(routes_[i].route.method);
+        // HEAD is GET without the body (RFC 9110 9.3.2): a GET route answers it; the
+        // HTTP adapter leaves the body out.
+        const sdk::Method route_method = routes_[i].route.method;
+        if (route_method != method && !(method == sdk::Method::Head && route_method == sdk::Method::Get)) {
+            result.allowed.push_back(route_method);
+            if (route_method == sdk::Method::Get) result.allowed.push_back(sdk::Method::Head);
             continue;
         }
         // A literal segment beats a parameter: /contacts/export before /contacts/{id}.
@@ -168,7 +172,12 @@ Router::Result Router::match(sdk::Method method, std::string_view path) const {
             best_literals = c.literals;
         }
     }
-    if (!best) return result;
+    if (!best) {
+        // Each method once, in a fixed order, for the Allow header.
+        std::sort(result.allowed.begin(), result.allowed.end());
+        result.allowed.erase(std::unique(result.allowed.begin(), result.allowed.end()), result.allowed.end());
+        return result;
+    }
     Match m;
     m.entry = &routes_[*best];
     const Compiled& c = compiled_[*best];

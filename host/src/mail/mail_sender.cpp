@@ -113,7 +113,7 @@ void MailSender::deliver(const TenantRecord& tenant, const std::string& id) {
         if (!(*row)["template"].isNull()) {
             const std::string name = (*row)["template"].asText();
             auto tmpl = db.queryOne("SELECT body FROM mail_templates WHERE name = ?", {name});
-            sdk::Json data = sdk::Json::parse((*row)["data"].asText(), nullptr, false);
+            sdk::Json data = sdk::parseJson((*row)["data"].asText());
             if (!data.is_object()) data = sdk::Json::object();
             if (!tmpl) {
                 problem = "no mail template '" + name + "'";

@@ -5,7 +5,7 @@
 #include <sstream>
 #include <stdexcept>
 
-#include <nlohmann/json.hpp>
+#include <tessera/sdk/json.hpp>
 
 namespace tessera::host {
 
@@ -15,12 +15,11 @@ bool isValidPluginId(const std::string& id) {
 }
 
 Manifest Manifest::parse(const std::string& text) {
-    nlohmann::json j;
-    try {
-        j = nlohmann::json::parse(text);
-    } catch (const nlohmann::json::parse_error& e) {
-        throw std::runtime_error(std::string("not valid JSON (") + e.what() + ")");
-    }
+    sdk::JsonError error = sdk::JsonError::none;
+    const sdk::Json j = sdk::parseJson(text, &error);
+    if (error == sdk::JsonError::too_deep)
+        throw std::runtime_error("nests deeper than " + std::to_string(sdk::kMaxJsonDepth) + " levels");
+    if (error != sdk::JsonError::none) throw std::runtime_error("not valid JSON");
     if (!j.is_object()) throw std::runtime_error("must be a JSON object");
     auto str = [&](const char* key, bool required) -> std::string {
         if (!j.contains(key)) {

@@ -52,6 +52,11 @@ void PluginRegistrar::publishes(const std::string& event) {
     d_.publishes.insert(event);
 }
 
+void PluginRegistrar::runsBeforeHooks(const std::string& event) {
+    check(isDottedName(event), "before-hook point '" + event + "' must look like 'record.action'");
+    d_.before_hooks.insert(event);
+}
+
 void PluginRegistrar::subscribe(const std::string& event, sdk::EventHandler handler) {
     check(isDottedName(event), "event '" + event + "' must look like 'record.action'");
     check(static_cast<bool>(handler), "subscription to '" + event + "' has no handler");
@@ -127,6 +132,7 @@ void Registry::commit(Declarations d) {
     if (!d.commands.empty()) commands_[d.plugin] = std::move(d.commands);
     depends_[d.plugin] = std::move(d.depends);
     publishes_[d.plugin] = std::move(d.publishes);
+    before_hooks_[d.plugin] = std::move(d.before_hooks);
     migrations_[d.plugin] = std::move(d.migrations);
     if (!d.counted_tables.empty()) counted_tables_[d.plugin] = std::move(d.counted_tables);
     if (d.reseal_secrets) secret_resealers_[d.plugin] = std::move(d.reseal_secrets);
@@ -141,6 +147,7 @@ void Registry::remove(const std::string& plugin) {
     commands_.erase(plugin);
     std::erase_if(permissions_, [&](const auto& kv) { return kv.second.first == plugin; });
     publishes_.erase(plugin);
+    before_hooks_.erase(plugin);
     migrations_.erase(plugin);
     counted_tables_.erase(plugin);
     secret_resealers_.erase(plugin);
@@ -175,6 +182,24 @@ bool Registry::mayPublish(const std::string& plugin, const std::string& event) c
     for (const auto& d : deps->second)
         if (declares(d)) return true;
     return false;
+}
+
+namespace {
+std::set<std::string> unionOf(const std::map<std::string, std::set<std::string>>& by_plugin,
+                              const std::set<std::string>& plugins) {
+    std::set<std::string> out;
+    for (const auto& [plugin, names] : by_plugin)
+        if (plugins.count(plugin)) out.insert(names.begin(), names.end());
+    return out;
+}
+}  // namespace
+
+std::set<std::string> Registry::publishedEvents(const std::set<std::string>& plugins) const {
+    return unionOf(publishes_, plugins);
+}
+
+std::set<std::string> Registry::beforeHooks(const std::set<std::string>& plugins) const {
+    return unionOf(before_hooks_, plugins);
 }
 
 MigrationSet Registry::migrations(const std::string& plugin) const {

@@ -41,6 +41,7 @@ struct Declarations {
     std::map<std::string, std::string> permissions;
     std::vector<sdk::Route> routes;
     std::set<std::string> publishes;
+    std::set<std::string> before_hooks;
     std::vector<Subscription> subscriptions;
     std::map<std::string, ServiceEntry> services;
     std::map<std::string, ScriptFunctionEntry> script_functions;
@@ -71,6 +72,10 @@ public:
     const ServiceEntry* service(const std::string& name) const;
     // Whether `plugin` may publish `event`: it or one of its dependencies declared it.
     bool mayPublish(const std::string& plugin, const std::string& event) const;
+    // What workflow triggers may name for a tenant with these plugins enabled: the events
+    // they publish and their before-hook points.
+    std::set<std::string> publishedEvents(const std::set<std::string>& plugins) const;
+    std::set<std::string> beforeHooks(const std::set<std::string>& plugins) const;
     const std::map<std::string, ScriptFunctionEntry>& scriptFunctions() const { return script_functions_; }
     // The command `name` of `plugin`, or null.
     const sdk::Command* command(const std::string& plugin, const std::string& name) const;
@@ -92,6 +97,7 @@ private:
     std::vector<Subscription> subscriptions_;
     std::map<std::string, ServiceEntry> services_;
     std::map<std::string, std::set<std::string>> publishes_;
+    std::map<std::string, std::set<std::string>> before_hooks_;
     std::map<std::string, std::set<std::string>> depends_;
     std::map<std::string, ScriptFunctionEntry> script_functions_;
     std::map<std::string, std::map<std::string, sdk::Command>> commands_;  // plugin -> name -> command
@@ -111,6 +117,7 @@ public:
     void permission(const std::string& name, const std::string& description) override;
     void route(sdk::Route route) override;
     void publishes(const std::string& event) override;
+    void runsBeforeHooks(const std::string& event) override;
     void subscribe(const std::string& event, sdk::EventHandler handler) override;
     void scriptFunction(const std::string& name, const std::string& permission, sdk::ScriptFunction fn) override;
     void command(sdk::Command command) override;

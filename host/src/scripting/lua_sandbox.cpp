@@ -10,6 +10,7 @@
 #include <lua.hpp>
 
 #include "scripting/lua_json.hpp"
+#include "scripting/lua_patterns.hpp"
 
 namespace tessera::host {
 namespace {
@@ -42,6 +43,7 @@ struct LuaSandbox::Internals {
     bool refused = false;
     std::uint64_t ticks = 0;
     std::uint64_t budget_ticks = 0;
+    std::uint64_t pattern_steps = 0;  // pattern work not yet counted in ticks
     std::chrono::steady_clock::time_point deadline;
     enum class Abort { None, Timeout, Budget } abort = Abort::None;
     const HostDispatch* dispatch = nullptr;
@@ -79,9 +81,11 @@ void* allocate(void* ud, void* ptr, std::size_t osize, std::size_t nsize) {
     return p;
 }
 
-void countHook(lua_State* L, lua_Debug*) {
-    auto* in = internalsOf(L);
-    ++in->ticks;
+void countHook(lua_State* L, lua_Debug*);
+
+// Ends the run when its budget or time is spent: called every kHookEvery instructions,
+// and by the pattern functions as they work (lua_patterns.hpp).
+void enforceLimits(lua_State* L, Internals* in) {
     if (in->abort == Internals::Abort::None) {
         if (in->ticks > in->budget_ticks) in->abort = Internals::Abort::Budget;
         else if (std::chrono::steady_clock::now() > in->deadline) in->abort = Internals::Abort::Timeout;
@@ -92,6 +96,21 @@ void countHook(lua_State* L, lua_Debug*) {
         lua_sethook(L, countHook, LUA_MASKCOUNT, 1);
         luaL_error(L, in->abort == Internals::Abort::Budget ? "instruction budget exceeded" : "time limit exceeded");
     }
+}
+
+void countHook(lua_State* L, lua_Debug*) {
+    auto* in = internalsOf(L);
+    ++in->ticks;
+    enforceLimits(L, in);
+}
+
+// A pattern step counts as an instruction.
+void chargePatternSteps(lua_State* L, std::uint64_t steps) {
+    auto* in = internalsOf(L);
+    in->pattern_steps += steps;
+    in->ticks += in->pattern_steps / kHookEvery;
+    in->pattern_steps %= kHookEvery;
+    enforceLimits(L, in);
 }
 
 bool isReadOnly(lua_State* L, int idx) {
@@ -305,7 +324,7 @@ int jsonEncode(lua_State* L) {
 int jsonDecode(lua_State* L) {
     std::size_t len = 0;
     const char* text = luaL_checklstring(L, 1, &len);
-    sdk::Json j = sdk::Json::parse(text, text + len, nullptr, false);
+    sdk::Json j = sdk::parseJson(std::string_view(text, len));
     if (j.is_discarded()) {
         lua_pushnil(L);
         lua_pushliteral(L, "invalid JSON");
@@ -422,6 +441,7 @@ LuaSandbox::LuaSandbox(const std::vector<std::string>& functions) : in_(std::mak
             lua_insert(L, -2);
             lua_rawset(L, -4);
         }
+        if (std::strcmp(lib, LUA_STRLIBNAME) == 0) setMeteredPatternFunctions(L, -1, chargePatternSteps);
         freezeTop(L);
         if (std::strcmp(lib, LUA_STRLIBNAME) == 0) {
             // s:upper() and friends go through the string metatable: point it at the
@@ -488,6 +508,7 @@ RunOutcome LuaSandbox::run(const ScriptSource& script, const sdk::Json& event, c
     const int base = lua_gettop(L);
     in_->dispatch = &dispatch;
     in_->ticks = 0;
+    in_->pattern_steps = 0;
     in_->budget_ticks = std::max<std::uint64_t>(1, limits.instructions / kHookEvery);
     in_->deadline = started + limits.wall;
     in_->abort = Internals::Abort::None;

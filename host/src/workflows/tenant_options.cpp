@@ -41,7 +41,7 @@ std::string randomHex(int bytes) {
 
 std::vector<std::string> httpAllowlist(sdk::Database& db) {
     std::vector<std::string> out;
-    auto j = sdk::Json::parse(read(db, "workflows.http_allowlist"), nullptr, false);
+    auto j = sdk::parseJson(read(db, "workflows.http_allowlist"));
     if (j.is_array())
         for (const auto& h : j)
             if (h.is_string()) out.push_back(h.get<std::string>());

@@ -83,4 +83,17 @@ std::string Trigger::str() const {
     return "manual";
 }
 
+std::string Trigger::unknownEvent(const std::set<std::string>& published,
+                                  const std::set<std::string>& before_points) const {
+    if (kind != Kind::After && kind != Kind::Before) return "";
+    const auto& known = kind == Kind::After ? published : before_points;
+    if (known.count(event)) return "";
+    std::string list;
+    for (const auto& name : known)
+        list += std::string(list.empty() ? "" : ", ") + (kind == Kind::Before ? "before:" : "") + name;
+    return (kind == Kind::Before ? "no plugin enabled for this tenant has a before hook '" + event + "'"
+                                 : "no plugin enabled for this tenant publishes '" + event + "'") +
+           (list.empty() ? std::string(" (there are none)") : "; known: " + list);
+}
+
 }  // namespace tessera::host

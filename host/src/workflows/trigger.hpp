@@ -21,6 +21,11 @@ struct Trigger {
     // Parses `text`; on failure returns nullopt and fills `error`.
     static std::optional<Trigger> parse(const std::string& text, std::string& error);
     std::string str() const;
+
+    // "" when the event this trigger names exists (published by, or a before-hook point of,
+    // a plugin the tenant has enabled); otherwise what is wrong, listing the known ones.
+    // Manual and cron triggers name no event.
+    std::string unknownEvent(const std::set<std::string>& published, const std::set<std::string>& before_points) const;
 };
 
 }  // namespace tessera::host

@@ -62,7 +62,11 @@ int pushWorkflow(Host& host, const WorkflowPushOptions& o) {
     d.note = "pushed from " + std::filesystem::path(o.file).filename().string();
 
     std::string problem;
-    if (!Trigger::parse(d.trigger, problem)) {
+    const auto trigger = Trigger::parse(d.trigger, problem);
+    if (trigger)
+        problem = trigger->unknownEvent(host.registry().publishedEvents(tenant->enabled_plugins),
+                                        host.registry().beforeHooks(tenant->enabled_plugins));
+    if (!problem.empty()) {
         std::fprintf(stderr, "tessera: trigger '%s': %s\n", d.trigger.c_str(), problem.c_str());
         return 1;
     }

@@ -225,6 +225,23 @@ std::future<RunResult> WorkflowEngine::enqueue(RunRequest request) {
     return future;
 }
 
+std::string WorkflowEngine::unknownTriggerEvent(const TenantRecord& tenant, const Trigger& trigger) const {
+    return trigger.unknownEvent(registry_.publishedEvents(tenant.enabled_plugins),
+                                registry_.beforeHooks(tenant.enabled_plugins));
+}
+
+std::optional<WorkflowEngine::RequestWait> WorkflowEngine::tryWaitForRun(const std::string& tenant) {
+    std::lock_guard lock(queue_mutex_);
+    if (!waiting_requests_.insert(tenant).second) return std::nullopt;
+    return RequestWait(*this, tenant);
+}
+
+WorkflowEngine::RequestWait::~RequestWait() {
+    if (!engine_) return;
+    std::lock_guard lock(engine_->queue_mutex_);
+    engine_->waiting_requests_.erase(tenant_);
+}
+
 bool WorkflowEngine::post(const std::string& tenant, std::function<void()> job) {
     std::lock_guard lock(queue_mutex_);
     auto& q = queues_[tenant];
@@ -523,7 +540,7 @@ void WorkflowEngine::pollTenant(const std::shared_ptr<const TenantRecord>& tenan
         req->workflow = *wf;
         req->late = due_time && now - *due_time > settings_.late_after;
         req->trigger = kind == "cron" ? "cron" : "schedule:" + row["name"].asText();
-        sdk::Json payload = sdk::Json::parse(row["payload"].asText(), nullptr, false);
+        sdk::Json payload = sdk::parseJson(row["payload"].asText());
         if (payload.is_discarded()) payload = nullptr;
         req->event = {{"name", kind == "cron" ? "cron" : "schedule"}, {"due_at", due}, {"late", req->late}};
         if (kind != "cron") {
@@ -586,7 +603,7 @@ void WorkflowEngine::deliverHttp(const std::shared_ptr<const TenantRecord>& tena
         request.method = (*row)["method"].asText();
         request.url = (*row)["url"].asText();
         request.body = (*row)["body"].asText();
-        request.headers = sdk::Json::parse((*row)["headers"].asText(), nullptr, false);
+        request.headers = sdk::parseJson((*row)["headers"].asText());
         if (!request.headers.is_object()) request.headers = sdk::Json::object();
         callback = (*row)["callback"].asText();
         workflow_id = (*row)["workflow_id"].asText();

@@ -14,6 +14,8 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
+#include <utility>
 #include <deque>
 #include <vector>
 
@@ -76,6 +78,28 @@ public:
     // sdk::ApiError 429 when the tenant's queue is full.
     std::future<RunResult> enqueue(RunRequest request);
 
+    // An HTTP worker waiting for one of the tenant's runs; released when destroyed.
+    class RequestWait {
+    public:
+        RequestWait(WorkflowEngine& engine, std::string tenant) : engine_(&engine), tenant_(std::move(tenant)) {}
+        RequestWait(RequestWait&& other) noexcept : engine_(std::exchange(other.engine_, nullptr)), tenant_(std::move(other.tenant_)) {}
+        RequestWait(const RequestWait&) = delete;
+        RequestWait& operator=(const RequestWait&) = delete;
+        RequestWait& operator=(RequestWait&&) = delete;
+        ~RequestWait();
+
+    private:
+        WorkflowEngine* engine_;
+        std::string tenant_;
+    };
+    // At most one request per tenant may wait for a run at a time: a tenant's scripts can
+    // hold one HTTP worker, never every one (manual runs of a slow script used to). Nullopt
+    // when one waits already.
+    std::optional<RequestWait> tryWaitForRun(const std::string& tenant);
+
+    // "" when `trigger` names an event of a plugin the tenant has enabled, else the problem.
+    std::string unknownTriggerEvent(const TenantRecord& tenant, const Trigger& trigger) const;
+
     // After any change to a tenant's workflows: drops the cache, re-plans cron jobs.
     void workflowsChanged(const TenantRecord& tenant, sdk::Database& db);
 
@@ -128,6 +152,7 @@ private:
 
     std::mutex queue_mutex_;
     std::unordered_map<std::string, TenantQueue> queues_;
+    std::unordered_set<std::string> waiting_requests_;  // under queue_mutex_
 
     std::mutex cache_mutex_;
     std::unordered_map<std::string, std::shared_ptr<const CachedWorkflows>> cache_;

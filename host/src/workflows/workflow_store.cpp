@@ -42,11 +42,11 @@ RunRecord runFromRow(const sdk::Row& r) {
     run.duration_us = r["duration_us"].asInt();
     run.instructions = r["instructions"].asInt();
     run.memory_bytes = r["memory_bytes"].asInt();
-    run.logs = sdk::Json::parse(r["logs"].asText(), nullptr, false);
+    run.logs = sdk::parseJson(r["logs"].asText());
     if (run.logs.is_discarded()) run.logs = sdk::Json::array();
     run.error = r["error"].asText();
     run.error_line = r["error_line"].isNull() ? 0 : static_cast<int>(r["error_line"].asInt());
-    run.event = sdk::Json::parse(r["event"].asText(), nullptr, false);
+    run.event = sdk::parseJson(r["event"].asText());
     if (run.event.is_discarded()) run.event = sdk::Json::object();
     return run;
 }

@@ -66,7 +66,9 @@ WorkflowDraft draftFrom(const Json& body, WorkflowDraft base, bool creating, Wor
     if (base.run_as.empty()) base.run_as = "admin";
     if (!errors.contains("trigger") && !base.trigger.empty()) {
         std::string problem;
-        if (!Trigger::parse(base.trigger, problem)) errors["trigger"] = problem;
+        if (const auto trigger = Trigger::parse(base.trigger, problem))
+            problem = engine.unknownTriggerEvent(tenant, *trigger);
+        if (!problem.empty()) errors["trigger"] = problem;
     }
     if (!errors.contains("source") && !base.source.empty()) {
         if (auto problem = LuaSandbox::checkSyntax(base.source); !problem.empty()) errors["source"] = problem;
@@ -244,8 +246,17 @@ void WorkflowsModule::declare(sdk::Registrar& r) {
             run.request_id = req.request_id;
             run.dry_run = dry;
             auto& e = engine();
+            auto wait = e.tryWaitForRun(run.tenant->slug);
+            if (!wait && dry) {
+                auto busy = sdk::Response::error(429, "workflow_run_in_progress",
+                                                 "another run of this tenant is being waited for; retry when it ends");
+                busy.headers["Retry-After"] = "1";
+                return busy;
+            }
             auto future = e.enqueue(std::move(run));
-            if (future.wait_for(e.settings().limits.wall + std::chrono::seconds(20)) != std::future_status::ready)
+            // A manual run while another is waited for is queued without a waiting request;
+            // its outcome goes to the run log.
+            if (!wait || future.wait_for(e.settings().limits.wall + std::chrono::seconds(20)) != std::future_status::ready)
                 return sdk::Response::json({{"queued", true}}, 202);
             return sdk::Response::json(runResultJson(future.get(), dry));
         };
@@ -287,7 +298,7 @@ void WorkflowsModule::declare(sdk::Registrar& r) {
                                      {"workflow_id", row["workflow_id"].asText()},
                                      {"kind", row["kind"].asText()},
                                      {"name", row["name"].asText()},
-                                     {"payload", Json::parse(row["payload"].asText(), nullptr, false)},
+                                     {"payload", sdk::parseJson(row["payload"].asText())},
                                      {"due_at", row["due_at"].asText()},
                                      {"status", row["status"].asText()},
                                      {"created_at", row["created_at"].asText()}});

@@ -70,7 +70,7 @@ sdk::Handler underRole(BillingResource resource, bool item_check, bool creating,
         sdk::Response answer;
         if (!req.body.empty() && (req.method == sdk::Method::Post || req.method == sdk::Method::Patch ||
                                   req.method == sdk::Method::Put)) {
-            auto body = sdk::Json::parse(req.body, nullptr, false);
+            auto body = sdk::parseJson(req.body);
             if (body.is_object()) {
                 checkWriteUnderRole(scope, resource, body, creating);
                 sdk::Request checked = req;
@@ -83,7 +83,7 @@ sdk::Handler underRole(BillingResource resource, bool item_check, bool creating,
             answer = handler(req, scope);
         }
         if (answer.status >= 200 && answer.status < 300 && isJsonAnswer(answer)) {
-            auto json = sdk::Json::parse(answer.body, nullptr, false);
+            auto json = sdk::parseJson(answer.body);
             if (!json.is_discarded()) {
                 hide(scope, resource, json);
                 answer.body = json.dump(-1, ' ', false, sdk::Json::error_handler_t::replace);

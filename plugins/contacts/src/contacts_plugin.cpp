@@ -51,6 +51,8 @@ public:
         for (const char* event : {"contact.created", "contact.updated", "contact.deleted", "company.created",
                                   "company.updated", "company.deleted"})
             r.publishes(event);
+        for (const char* point : {"contact.create", "contact.update", "company.create", "company.update"})
+            r.runsBeforeHooks(point);
 
         r.provide<services::ContactsService>(service_);
 

@@ -137,7 +137,7 @@ sdk::Json storedJson(const sdk::Value& v) {
     const std::string& text = v.asText();
     if (text == "[]") return sdk::Json::array();
     if (text == "{}") return sdk::Json::object();
-    auto parsed = sdk::Json::parse(text, nullptr, false);
+    auto parsed = sdk::parseJson(text);
     return parsed.is_discarded() ? sdk::Json() : parsed;
 }
 

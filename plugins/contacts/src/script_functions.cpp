@@ -19,7 +19,7 @@ sdk::Request baseRequest(sdk::TenantScope& scope, sdk::Method method) {
 // A route's answer as the function's result; error answers become ApiError, which the
 // script receives as `nil, message`.
 sdk::Json unwrap(const sdk::Response& r) {
-    sdk::Json body = sdk::Json::parse(r.body, nullptr, false);
+    sdk::Json body = sdk::parseJson(r.body);
     if (r.status >= 400) {
         std::string code = "error", message = "request failed";
         sdk::Json fields = sdk::Json::object();

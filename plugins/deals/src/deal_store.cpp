@@ -1,5 +1,8 @@
 #include "deal_store.hpp"
 
+#include <map>
+#include <vector>
+
 #include <tessera/sdk/rest/activities.hpp>
 #include <tessera/sdk/rest/custom_fields.hpp>
 #include <tessera/sdk/rest/dates.hpp>
@@ -116,41 +119,59 @@ bool checkLineItems(const sdk::Json& items, sdk::Json& errors) {
     return errors.size() == before;
 }
 
-// Completes line items from billing products (through the billing.products service, the
-// only way deals sees the catalog), checks their currency, and sets each item's total
-// and the deal's amount (their sum) in `next`. Only called for well-formed items.
-void resolveLineItems(sdk::TenantScope& scope, sdk::Json& next, sdk::Json& errors) {
+// Checks each item's product (through the billing.products service, the only way deals
+// sees the catalog) against the deal's currency, even for items whose own shape is wrong,
+// so one answer names every problem. Returns the products found, by item index.
+std::map<std::size_t, sdk::Json> checkProducts(sdk::TenantScope& scope, const sdk::Json& items,
+                                               const sdk::Json& currency, sdk::Json& errors) {
+    std::map<std::size_t, sdk::Json> found;
     auto* products = scope.service<services::BillingProductsService>();
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        const auto& item = items[i];
+        if (!item.is_object() || !item.contains("product_id") || !item["product_id"].is_string() ||
+            errors.contains("line_items." + std::to_string(i) + ".product_id"))
+            continue;
+        const std::string at = "line_items." + std::to_string(i) + ".product_id";
+        if (!products) {
+            errors[at] = "products need the billing plugin, which is not enabled for this tenant";
+            continue;
+        }
+        const auto product = products->get(scope, item["product_id"].get<std::string>());
+        if (!product) {
+            errors[at] = "no such product";
+            continue;
+        }
+        std::vector<std::string> problems;
+        if (!(*product)["active"].get<bool>() && !item.contains("unit_price"))
+            problems.push_back("this product is no longer sold");
+        if (currency.is_string() && (*product)["currency"] != currency)
+            problems.push_back("is priced in " + (*product)["currency"].get<std::string>() + ", the deal in " +
+                               currency.get<std::string>());
+        if (problems.empty()) {
+            found.emplace(i, *product);
+            continue;
+        }
+        std::string joined;
+        for (const auto& p : problems) joined += (joined.empty() ? "" : "; ") + p;
+        errors[at] = joined;
+    }
+    return found;
+}
+
+// Completes well-formed line items from their products and sets each item's total and
+// the deal's amount (their sum) in `next`; every problem goes to `errors`.
+void resolveLineItems(sdk::TenantScope& scope, sdk::Json& next, sdk::Json& errors) {
+    const std::size_t before = errors.size();
+    const auto products = checkProducts(scope, next["line_items"], next["currency"], errors);
+    if (errors.size() != before) return;
     sdk::Json resolved = sdk::Json::array();
     std::int64_t sum = 0;
-    bool ok = true;
     for (std::size_t i = 0; i < next["line_items"].size(); ++i) {
-        const std::string at = "line_items." + std::to_string(i);
         sdk::Json item = next["line_items"][i];
-        const bool has_product = item.contains("product_id") && item["product_id"].is_string();
-        if (has_product) {
-            if (!products) {
-                errors[at + ".product_id"] = "products need the billing plugin, which is not enabled for this tenant";
-                ok = false;
-                continue;
-            }
-            const auto product = products->get(scope, item["product_id"].get<std::string>());
-            if (!product) {
-                errors[at + ".product_id"] = "no such product";
-                ok = false;
-                continue;
-            }
-            if (!(*product)["active"].get<bool>() && !item.contains("unit_price"))
-                errors[at + ".product_id"] = "this product is no longer sold";
-            if ((*product)["currency"] != next["currency"])
-                errors[at + ".product_id"] = "is priced in " + (*product)["currency"].get<std::string>() +
-                                             ", the deal in " + next["currency"].get<std::string>();
-            if (errors.contains(at + ".product_id")) {
-                ok = false;
-                continue;
-            }
-            if (!item.contains("name") || item["name"].is_null()) item["name"] = (*product)["name"];
-            if (!item.contains("unit_price") || item["unit_price"].is_null()) item["unit_price"] = (*product)["unit_price"];
+        if (const auto product = products.find(i); product != products.end()) {
+            if (!item.contains("name") || item["name"].is_null()) item["name"] = product->second["name"];
+            if (!item.contains("unit_price") || item["unit_price"].is_null())
+                item["unit_price"] = product->second["unit_price"];
         } else {
             item["product_id"] = nullptr;
         }
@@ -158,8 +179,7 @@ void resolveLineItems(sdk::TenantScope& scope, sdk::Json& next, sdk::Json& error
         // quantity <= 10^6 and price <= 10^15 keep the product inside int64 only after a check.
         if (price > 0 && quantity > (kMaxAmount - sum) / price) {
             errors["line_items"] = "the items add up to more than 10^15 minor units";
-            ok = false;
-            break;
+            return;
         }
         item["total"] = quantity * price;
         sum += quantity * price;
@@ -169,7 +189,6 @@ void resolveLineItems(sdk::TenantScope& scope, sdk::Json& next, sdk::Json& error
                                      {"unit_price", price},
                                      {"total", item["total"]}});
     }
-    if (!ok) return;
     next["line_items"] = std::move(resolved);
     if (!next["line_items"].empty()) next["amount"] = sum;
 }
@@ -178,6 +197,7 @@ struct Input {
     sdk::Json values = sdk::Json::object();  // built-in fields present in the body
     sdk::Json custom = sdk::Json::object();  // custom field patch; null removes
     sdk::Json errors = sdk::Json::object();
+    sdk::Json malformed_line_items;          // an array of items with shape errors
 };
 
 // A deal with line items takes its amount from them: a body may not set both.
@@ -196,6 +216,7 @@ Input parseInput(sdk::Database& db, const sdk::Json& body, bool creating) {
         }
         if (key == "line_items") {
             if (checkLineItems(value, in.errors)) in.values[key] = value;
+            else if (value.is_array()) in.malformed_line_items = value;
             continue;
         }
         bool read_only = false;
@@ -382,9 +403,9 @@ sdk::Json dealFromRow(const sdk::Row& r) {
         rotten = in_stage && *in_stage > r["stage_rotten_days"].asInt() * 86400;
     }
     j["rotten"] = rotten;
-    auto custom = sdk::Json::parse(r["custom_fields"].asText(), nullptr, false);
+    auto custom = sdk::parseJson(r["custom_fields"].asText());
     j["custom_fields"] = custom.is_object() ? custom : sdk::Json::object();
-    auto items = sdk::Json::parse(r["line_items"].asText(), nullptr, false);
+    auto items = sdk::parseJson(r["line_items"].asText());
     j["line_items"] = items.is_array() ? items : sdk::Json::array();
     j["version"] = r["version"].asInt();
     j["created_at"] = r["created_at"].asText();
@@ -420,6 +441,7 @@ sdk::Json createDeal(sdk::TenantScope& scope, const sdk::Json& client_body) {
     if (!next.contains("line_items")) next["line_items"] = sdk::Json::array();
     checkAmountSource(in, next, in.errors);
     if (!next["line_items"].empty() && next["currency"].is_string()) resolveLineItems(scope, next, in.errors);
+    if (in.malformed_line_items.is_array()) checkProducts(scope, in.malformed_line_items, next["currency"], in.errors);
     throwIfInvalid(in.errors);
 
     sdk::Json custom = sdk::Json::object();
@@ -472,6 +494,7 @@ sdk::Json updateDeal(sdk::TenantScope& scope, const sdk::Json& current, const sd
     // Items are (re)priced when they change and when the currency does.
     if (!next["line_items"].empty() && (in.values.contains("line_items") || in.values.contains("currency")))
         resolveLineItems(scope, next, in.errors);
+    if (in.malformed_line_items.is_array()) checkProducts(scope, in.malformed_line_items, next["currency"], in.errors);
     throwIfInvalid(in.errors);
     if (!stage) throw sdk::ApiError(409, "stage_missing", "the deal's stage no longer exists");
 

@@ -97,6 +97,7 @@ public:
         for (const char* event :
              {"deal.created", "deal.updated", "deal.deleted", "deal.stage_changed", "deal.won", "deal.lost"})
             r.publishes(event);
+        for (const char* point : {"deal.create", "deal.update"}) r.runsBeforeHooks(point);
 
         r.scriptFunction("deals.get", "deals.read", scriptGet);
         r.scriptFunction("deals.find", "deals.read", scriptFind);

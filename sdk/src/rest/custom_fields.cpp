@@ -71,7 +71,7 @@ std::vector<CustomFieldDef> loadDefinitions(Database& db, const CustomFieldStore
         d.key = row["field_key"].asText();
         d.label = row["label"].asText();
         d.type = parseType(row["field_type"].asText()).value_or(CustomType::Text);
-        auto opts = Json::parse(row["options"].asText(), nullptr, false);
+        auto opts = parseJson(row["options"].asText());
         if (opts.is_array())
             for (const auto& o : opts)
                 if (o.is_string()) d.options.push_back(o.get<std::string>());

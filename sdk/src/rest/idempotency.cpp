@@ -60,7 +60,7 @@ Handler idempotent(std::string table, Handler inner) {
                                     "a request with this Idempotency-Key is still being processed; retry later");
             Response r;
             r.status = static_cast<int>((*row)["status"].asInt());
-            auto headers = Json::parse((*row)["headers"].asText(), nullptr, false);
+            auto headers = parseJson((*row)["headers"].asText());
             if (headers.is_object())
                 for (const auto& [k, v] : headers.items()) r.headers[k] = v.get<std::string>();
             r.headers["Idempotent-Replayed"] = "true";

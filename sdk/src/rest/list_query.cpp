@@ -217,7 +217,7 @@ std::string encodeCursor(const Json& state) { return base64url(state.dump()); }
 std::optional<Json> decodeCursor(const std::string& text) {
     auto decoded = unbase64url(text);
     if (!decoded) return std::nullopt;
-    auto j = Json::parse(*decoded, nullptr, false);
+    auto j = parseJson(*decoded);
     if (j.is_discarded()) return std::nullopt;
     return j;
 }

@@ -9,12 +9,10 @@
 #include <string>
 #include <string_view>
 
-#include <nlohmann/json.hpp>
+#include <tessera/sdk/json.hpp>
 #include <tessera/sdk/version.hpp>
 
 namespace tessera::sdk {
-
-using Json = nlohmann::json;
 
 enum class Method { Get, Post, Put, Patch, Delete, Head, Options };
 
@@ -164,8 +162,6 @@ private:
     Json fields_;
 };
 
-/// Parses the request body as a JSON object. Throws ApiError 400 "invalid_json" when
-/// the body is not valid JSON or not an object, so handlers need no parsing code.
 namespace detail {
 // Whether any key or string in `j` holds a NUL character (JSON's \u0000), which no text
 // column of either engine can store.
@@ -183,8 +179,17 @@ inline bool holdsNul(const Json& j) {
 }
 }  // namespace detail
 
+/// Parses the request body as a JSON object. Throws ApiError 400 "invalid_json" when
+/// the body is not valid JSON, nests deeper than kMaxJsonDepth or is not an object, so
+/// handlers need no parsing code. (The host refuses bodies deeper than its configured
+/// `max_json_depth` before any handler runs.)
 inline Json parseJsonObject(const Request& request) {
-    Json body = Json::parse(request.body, nullptr, false);
+    JsonError error = JsonError::none;
+    Json body = parseJson(request.body, &error);
+    if (error == JsonError::too_deep)
+        throw ApiError(400, "invalid_json",
+                       "the request body nests arrays and objects deeper than " + std::to_string(kMaxJsonDepth) +
+                           " levels");
     if (body.is_discarded())
         throw ApiError(400, "invalid_json", "the request body is not valid JSON");
     if (!body.is_object())

@@ -111,6 +111,10 @@ public:
     virtual void route(Route route) = 0;
     /// Declares an event this plugin may publish.
     virtual void publishes(const std::string& event) = 0;
+    /// Declares a before-hook point ("contact.create") that this plugin's writes pass
+    /// through TenantScope::beforeWrite. Workflows may be triggered by "before:<event>"
+    /// only for declared points (the API refuses others, naming the known ones).
+    virtual void runsBeforeHooks(const std::string& event) = 0;
     /// Subscribes to an event of any plugin (delivered only for tenants where this
     /// plugin is enabled).
     virtual void subscribe(const std::string& event, EventHandler handler) = 0;

@@ -7,10 +7,10 @@
 /// any class layout in these headers) changes; it must match exactly.
 
 #define TESSERA_SDK_VERSION_MAJOR 1
-#define TESSERA_SDK_VERSION_MINOR 5
+#define TESSERA_SDK_VERSION_MINOR 6
 #define TESSERA_SDK_VERSION_PATCH 0
-#define TESSERA_SDK_VERSION_STRING "1.5.0"
-#define TESSERA_ABI_VERSION 4
+#define TESSERA_SDK_VERSION_STRING "1.6.0"
+#define TESSERA_ABI_VERSION 5
 
 /// Symbols that must be visible across the plugin boundary (exception types, the
 /// entry point). Plugins are built with hidden visibility; these stay shared so that
