@@ -24,6 +24,7 @@
 #include <spdlog/spdlog.h>
 
 #include "http/dispatcher.hpp"
+#include "http/request_head.hpp"
 #include "http/router.hpp"
 
 namespace tessera::host {
@@ -172,32 +173,6 @@ std::size_t requestEnd(std::string_view bytes, const Http::Request& request) {
 
 constexpr const char* kConnection = "tessera.connection";
 
-// Whether the request line names an HTTP version other than 1.0 and 1.1 ("HTTP/9.9"),
-// which is answered 505 rather than 400.
-bool unsupportedVersion(std::string_view bytes) {
-    const auto start = bytes.find_first_not_of("\r\n");
-    if (start == std::string_view::npos) return false;
-    auto line = bytes.substr(start, bytes.find("\r\n", start) - start);
-    const auto space = line.rfind(' ');
-    if (space == std::string_view::npos) return false;
-    const auto version = line.substr(space + 1);
-    return version.starts_with("HTTP/") && version != "HTTP/1.0" && version != "HTTP/1.1";
-}
-
-enum class HeadStatus { incomplete, complete, too_large, stray_lines };
-
-// Where the head (request line and headers) of the request at the start of `bytes`
-// stands. RFC 9112 2.2 lets a server ignore an empty line or two before a request;
-// more than that is not a request.
-HeadStatus headStatus(std::string_view bytes, std::size_t max_head_bytes) {
-    const auto start = bytes.find_first_not_of("\r\n");
-    if (start == std::string_view::npos) return bytes.size() > 4 ? HeadStatus::stray_lines : HeadStatus::incomplete;
-    if (start > 4) return HeadStatus::stray_lines;
-    const auto end = bytes.find("\r\n\r\n", start);
-    const std::size_t size = end == std::string_view::npos ? bytes.size() - start : end + 4 - start;
-    if (size > max_head_bytes) return HeadStatus::too_large;
-    return end == std::string_view::npos ? HeadStatus::incomplete : HeadStatus::complete;
-}
 
 // Writes what the socket takes now without waiting: the number of bytes written, or -1
 // if the connection is broken.

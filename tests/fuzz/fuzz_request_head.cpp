@@ -1,0 +1,37 @@
+// The request head as the server reads it: Pistache's parser fed the bytes in pieces, the
+// host's own head checks (request_head.hpp), and the query and path decoding.
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include <pistache/http.h>
+
+#include "http/request_head.hpp"
+#include "http/router.hpp"
+
+using namespace tessera::host;
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    const std::string_view bytes(reinterpret_cast<const char*>(data), size);
+    const auto status = headStatus(bytes, 16 * 1024);
+    (void)unsupportedVersion(bytes);
+    Pistache::Http::RequestParser parser(64 * 1024);
+    // Two pieces, split where the first byte says: requests arrive in any chunking.
+    const std::size_t split = size ? data[0] % (size + 1) : 0;
+    try {
+        for (const auto piece : {bytes.substr(0, split), bytes.substr(split)}) {
+            if (!parser.feed(piece.data(), piece.size())) break;
+            if (parser.parse() == Pistache::Http::Private::State::Done) {
+                // A head the parser accepted is never one the host calls stray lines.
+                if (status == HeadStatus::stray_lines) __builtin_trap();
+                (void)percentDecode(parser.request.resource(), false);
+                for (auto it = parser.request.query().parameters_begin(); it != parser.request.query().parameters_end(); ++it)
+                    (void)percentDecode(it->second, true);
+                break;
+            }
+        }
+    } catch (const std::exception&) {
+        // Pistache refuses malformed heads by throwing; the server answers 400.
+    }
+    return 0;
+}
