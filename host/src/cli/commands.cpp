@@ -1,5 +1,6 @@
 #include "cli/commands.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <unistd.h>
@@ -64,6 +65,28 @@ void printPlugins(PluginManager& plugins, bool json) {
     }
 }
 
+void printRoutes(const Router& router, bool json) {
+    auto flags = [](const sdk::Route& r) {
+        std::string out;
+        if (r.is_public) out += "public";
+        if (r.outside_group_commit) out += std::string(out.empty() ? "" : ",") + "outside_group_commit";
+        return out;
+    };
+    if (json) {
+        nlohmann::json out = nlohmann::json::array();
+        for (const auto& e : router.routes())
+            out.push_back({{"method", sdk::methodName(e.route.method)}, {"path", e.route.path}, {"owner", e.plugin},
+                           {"permission", e.route.permission}, {"public", e.route.is_public},
+                           {"outside_group_commit", e.route.outside_group_commit}});
+        std::cout << out.dump(2) << "\n";
+        return;
+    }
+    std::printf("%-7s %-52s %-10s %-22s %s\n", "METHOD", "PATH", "OWNER", "PERMISSION", "FLAGS");
+    for (const auto& e : router.routes())
+        std::printf("%-7s %-52s %-10s %-22s %s\n", sdk::methodName(e.route.method), e.route.path.c_str(), e.plugin.c_str(),
+                    e.route.permission.empty() ? "-" : e.route.permission.c_str(), flags(e.route).c_str());
+}
+
 int migrate(Host& host, const Options& o) {
     std::vector<TenantRecord> tenants;
     if (!o.tenant.empty()) {
@@ -111,6 +134,10 @@ int migrate(Host& host, const Options& o) {
 int runCli(int argc, char** argv) {
     CLI::App app{"Tessera: a modular multi-tenant CRM host"};
     app.require_subcommand(1);
+    app.set_version_flag("--version", [] {
+        return std::string("tessera 0.1.0, SDK ") + TESSERA_SDK_VERSION_STRING + ", ABI " + std::to_string(TESSERA_ABI_VERSION) +
+               "\nbuild " + PluginManager::hostBuildId();
+    });
     Options o;
     app.add_option("-c,--config", o.config_path, "tessera.toml to read (default: ./tessera.toml if present)");
 
@@ -170,8 +197,10 @@ int runCli(int argc, char** argv) {
         sub->add_option("--tenant", o.tenant, "Tenant slug")->required();
     }
 
-    auto* plugins = app.add_subcommand("plugins", "List installed plugins, their state and any refusal reason");
+    auto* plugins = app.add_subcommand("plugins", "List installed plugins, their state and any refusal reason (exit 1 if any is refused)");
     plugins->add_flag("--json", o.json, "Print JSON");
+    auto* routes = app.add_subcommand("routes", "List every route: method, path, owner, permission and flags");
+    routes->add_flag("--json", o.json, "Print JSON");
 
     std::string new_key_file;
     auto* secrets = app.add_subcommand("secrets", "Manage the master key of secrets at rest");
@@ -212,10 +241,10 @@ int runCli(int argc, char** argv) {
             continue;
         }
         if (word.empty() || word[0] == '-') break;
-        bool host_command = false;
-        for (const auto* sub : app.get_subcommands([](CLI::App*) { return true; }))
-            host_command = host_command || sub->get_name() == word;
-        if (!host_command) return runPluginCommand(o.config_path, std::vector<std::string>(argv + i, argv + argc));
+        std::vector<std::string> commands;
+        for (const auto* sub : app.get_subcommands([](CLI::App*) { return true; })) commands.push_back(sub->get_name());
+        if (std::find(commands.begin(), commands.end(), word) != commands.end()) break;
+        return runPluginCommand(o.config_path, std::vector<std::string>(argv + i, argv + argc), commands);
         break;
     }
     o.config_path.clear();
@@ -239,6 +268,14 @@ int runCli(int argc, char** argv) {
         if (serve->parsed()) return host.serve();
         if (plugins->parsed()) {
             printPlugins(host.plugins(), o.json);
+            const auto& records = host.plugins().records();
+            return std::any_of(records.begin(), records.end(),
+                               [](const auto& r) { return r.state != PluginState::Active; })
+                       ? 1
+                       : 0;
+        }
+        if (routes->parsed()) {
+            printRoutes(host.registry().router(), o.json);
             return 0;
         }
         if (migrate_cmd->parsed()) return migrate(host, o);
@@ -267,6 +304,12 @@ int runCli(int argc, char** argv) {
         if (t_plan->parsed()) {
             auto t = host.directory().bySlug(o.slug);
             if (!t) throw TenantError(TenantError::Kind::NotFound, "no tenant '" + o.slug + "'");
+            if (!host.auth().plans().exists(o.plan)) {
+                std::string known;
+                for (const auto& p : host.auth().plans().all()) known += (known.empty() ? "" : ", ") + p.id;
+                throw std::invalid_argument("no plan '" + o.plan + "'; the plans are: " + known +
+                                            " (tessera tenant plan-set creates one)");
+            }
             host.auth().plans().assign(t->id, o.plan);
             auth::auditOperatorAction(host.auth(), host.tenants(), *t, "tenant.plan.changed", {{"plan", o.plan}});
             std::printf("tenant %s is on plan %s\n", o.slug.c_str(), o.plan.c_str());

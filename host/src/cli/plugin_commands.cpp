@@ -1,5 +1,6 @@
 #include "cli/plugin_commands.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -74,9 +75,31 @@ void listCommands(const Registry& registry, const std::string& plugin) {
         std::printf("  tessera %s %s %s\n      %s\n", plugin.c_str(), name.c_str(), cmd.usage.c_str(), cmd.summary.c_str());
 }
 
+// The host command nearest to a mistyped one (edit distance at most 2), or "".
+std::string nearestCommand(const std::string& word, const std::vector<std::string>& commands) {
+    std::string best;
+    std::size_t best_distance = 3;
+    for (const auto& c : commands) {
+        std::vector<std::size_t> row(c.size() + 1);
+        for (std::size_t j = 0; j <= c.size(); ++j) row[j] = j;
+        for (std::size_t i = 1; i <= word.size(); ++i) {
+            std::size_t diagonal = row[0];
+            row[0] = i;
+            for (std::size_t j = 1; j <= c.size(); ++j) {
+                const std::size_t up = row[j];
+                row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (word[i - 1] == c[j - 1] ? 0 : 1)});
+                diagonal = up;
+            }
+        }
+        if (row[c.size()] < best_distance) best_distance = row[c.size()], best = c;
+    }
+    return best;
+}
+
 }  // namespace
 
-int runPluginCommand(const std::string& config_path, const std::vector<std::string>& args) {
+int runPluginCommand(const std::string& config_path, const std::vector<std::string>& args,
+                     const std::vector<std::string>& host_commands) {
     const std::string& plugin = args.at(0);
     sdk::CommandArgs parsed;
     std::string name;
@@ -101,6 +124,13 @@ int runPluginCommand(const std::string& config_path, const std::vector<std::stri
         Config config = loadConfig(config_path);
         setupLogging(config.log_level == "info" ? "warn" : config.log_level);
         Host host(std::move(config));
+        const auto& plugins = host.plugins().records();
+        if (std::none_of(plugins.begin(), plugins.end(), [&](const PluginRecord& r) { return r.id == plugin; })) {
+            const auto nearest = nearestCommand(plugin, host_commands);
+            std::fprintf(stderr, "tessera: '%s' is neither a command nor a plugin%s (tessera --help, tessera plugins)\n",
+                         plugin.c_str(), nearest.empty() ? "" : ("; did you mean '" + nearest + "'?").c_str());
+            return 2;
+        }
         if (name.empty() || parsed.options.count("help")) {
             listCommands(host.registry(), plugin);
             return name.empty() && !parsed.options.count("help") ? 2 : 0;

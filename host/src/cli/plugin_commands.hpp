@@ -8,6 +8,9 @@
 namespace tessera::host {
 
 // `args` starts at the plugin id. Returns the exit code (0 ok, 1 failed, 2 usage).
-int runPluginCommand(const std::string& config_path, const std::vector<std::string>& args);
+// `host_commands`: the host's own commands, to suggest the nearest when args[0] is
+// neither one of them nor a plugin.
+int runPluginCommand(const std::string& config_path, const std::vector<std::string>& args,
+                     const std::vector<std::string>& host_commands);
 
 }  // namespace tessera::host
