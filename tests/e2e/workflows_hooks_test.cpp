@@ -1,4 +1,6 @@
 // Record hooks, loop guard, dry runs, versions and the run log through the HTTP API.
+#include <fstream>
+
 #include "workflows_fixture.hpp"
 
 using namespace tessera::test;
@@ -268,3 +270,36 @@ TEST_F(WorkflowHooks, RunLogIsListableFilterableAndPaged) {
     EXPECT_EQ(host_->get("/api/v1/workflow-runs/" + all[0]["id"].get<std::string>(), "beta").status, 404);
     deleteWorkflow("acme", wf);
 }
+
+// Unknown triggers were accepted (201) and never fired.
+TEST_F(WorkflowHooks, TriggersNamingUnknownEventsAreRefused) {
+    const std::pair<std::string, std::string> refused[] = {
+        {"no.such.event", "'no.such.event'"},
+        {"before:contact.explode", "'contact.explode'"},
+        {"invoice.exploded:status", "'invoice.exploded'"}};
+    for (const auto& [trigger, named] : refused) {
+        auto r = host_->post("/api/v1/workflows", "acme", {{"name", "bad"}, {"trigger", trigger}, {"source", "x = 1"}});
+        ASSERT_EQ(r.status, 422) << trigger << ": " << r.body;
+        const std::string why = r.json()["error"]["fields"]["trigger"];
+        EXPECT_NE(why.find(named), std::string::npos) << why;
+        EXPECT_NE(why.find("known:"), std::string::npos) << why;
+    }
+    auto before = host_->post("/api/v1/workflows", "acme", {{"name", "b"}, {"trigger", "before:contact.explode"}, {"source", "x = 1"}});
+    EXPECT_NE(before.json()["error"]["fields"]["trigger"].get<std::string>().find("before:contact.create"), std::string::npos)
+        << before.body;
+    auto after = host_->post("/api/v1/workflows", "acme", {{"name", "a"}, {"trigger", "no.such.event"}, {"source", "x = 1"}});
+    EXPECT_NE(after.json()["error"]["fields"]["trigger"].get<std::string>().find("deal.won"), std::string::npos) << after.body;
+    // Known events and points are accepted as before.
+    for (const std::string trigger : {"before:deal.update", "invoice.paid", "contact.updated:status"}) {
+        auto ok = createWorkflow("acme", "ok-" + trigger, trigger, "x = 1");
+        deleteWorkflow("acme", ok);
+    }
+    // The CLI refuses the same way.
+    const std::string file = host_->dataDir() + "/unknown-trigger.lua";
+    std::ofstream(file) << "-- name: unknown\n-- trigger: before:contact.explode\nx = 1\n";
+    auto pushed = host_->cli({"workflow", "push", file, "--tenant", "acme"});
+    EXPECT_EQ(pushed.exit_code, 1) << pushed.out;
+    EXPECT_NE(pushed.out.find("no plugin enabled for this tenant has a before hook 'contact.explode'"), std::string::npos)
+        << pushed.out;
+}
+

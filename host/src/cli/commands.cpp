@@ -399,7 +399,8 @@ int runCli(int argc, char** argv) {
             host.tenants().enablePlugin(o.tenant, o.plugin);
             if (auto t = host.directory().bySlug(o.tenant))
                 auth::auditOperatorAction(host.auth(), host.tenants(), *t, "tenant.plugin.enabled", {{"plugin", o.plugin}});
-            std::printf("plugin %s enabled for %s\n", o.plugin.c_str(), o.tenant.c_str());
+            std::printf("plugin %s enabled for %s (running servers apply it within a second)\n", o.plugin.c_str(),
+                        o.tenant.c_str());
             return 0;
         }
         if (w_push->parsed()) return pushWorkflow(host, push);
@@ -407,7 +408,8 @@ int runCli(int argc, char** argv) {
             host.tenants().disablePlugin(o.tenant, o.plugin);
             if (auto t = host.directory().bySlug(o.tenant))
                 auth::auditOperatorAction(host.auth(), host.tenants(), *t, "tenant.plugin.disabled", {{"plugin", o.plugin}});
-            std::printf("plugin %s disabled for %s\n", o.plugin.c_str(), o.tenant.c_str());
+            std::printf("plugin %s disabled for %s (running servers apply it within a second)\n", o.plugin.c_str(),
+                        o.tenant.c_str());
             return 0;
         }
     } catch (const std::exception& e) {

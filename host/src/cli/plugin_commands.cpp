@@ -23,8 +23,13 @@ namespace {
 class TerminalProgress final : public sdk::Progress {
 public:
     TerminalProgress() : tty_(isatty(STDERR_FILENO)) {}
-    ~TerminalProgress() override {
+    ~TerminalProgress() override { endLine(); }
+    // Ends the bar's line, so that what the command prints next starts on its own line
+    // instead of behind the bar (the summary used to share the bar's last line).
+    void endLine() {
+        std::lock_guard lock(mutex_);
         if (tty_ && drawn_) std::fputc('\n', stderr);
+        drawn_ = false;
     }
     void total(std::uint64_t units) override {
         std::lock_guard lock(mutex_);
@@ -57,7 +62,7 @@ private:
     }
 
     bool tty_;
-    bool drawn_ = false;
+    bool drawn_ = false;  // a bar is on the terminal's current line
     std::mutex mutex_;
     std::uint64_t total_ = 0, done_ = 0;
     std::chrono::steady_clock::time_point last_{};
@@ -95,6 +100,29 @@ std::string nearestCommand(const std::string& word, const std::vector<std::strin
     }
     return best;
 }
+
+// Standard output of a command: ends the progress bar's line before the first character
+// of each write, then passes everything to std::cout's buffer.
+class AfterProgress final : public std::streambuf {
+public:
+    AfterProgress(TerminalProgress& progress, std::streambuf* out) : progress_(progress), out_(out) {}
+
+protected:
+    int overflow(int c) override {
+        if (c == traits_type::eof()) return traits_type::not_eof(c);
+        progress_.endLine();
+        return out_->sputc(static_cast<char>(c));
+    }
+    std::streamsize xsputn(const char* s, std::streamsize n) override {
+        progress_.endLine();
+        return out_->sputn(s, n);
+    }
+    int sync() override { return out_->pubsync(); }
+
+private:
+    TerminalProgress& progress_;
+    std::streambuf* out_;
+};
 
 }  // namespace
 
@@ -165,8 +193,10 @@ int runPluginCommand(const std::string& config_path, const std::vector<std::stri
         {
             HostScope scope(services, tenant, plugin, "cli-" + newRequestId());
             TerminalProgress progress;
+            AfterProgress after(progress, std::cout.rdbuf());
+            std::ostream out(&after);
             try {
-                command->handler(parsed, scope, progress, std::cout);
+                command->handler(parsed, scope, progress, out);
             } catch (const sdk::ApiError& e) {
                 std::fprintf(stderr, "tessera: %s\n", e.message().c_str());
                 for (const auto& [field, problem] : e.fields().items())

@@ -83,5 +83,25 @@ TEST_F(DealsLineItems, ProductsComeFromBillingThroughItsService) {
     EXPECT_EQ(switched.status, 422) << switched.body;
 }
 
+// One answer names every problem: an item's shape, its product, another item's product
+// and the deal's own fields (products used to go unchecked while any item was malformed).
+TEST_F(DealsLineItems, EveryProblemIsReportedAtOnce) {
+    createPipeline("All at once", {{"New", 10}});
+    auto euro = expect(201, "POST", "/api/v1/billing/products",
+                       {{"sku", "EUR-ONLY"}, {"name", "Euro thing"}, {"unit_price", 500}, {"currency", "EUR"}});
+    auto r = call("POST", "/api/v1/deals",
+                  {{"title", ""}, {"currency", "BRL"},
+                   {"line_items", {{{"product_id", "pr_missing"}, {"quantity", 0}},
+                                   {{"product_id", id(euro)}, {"quantity", 1}},
+                                   {{"name", "ok"}, {"quantity", 1}, {"unit_price", 100}}}}});
+    ASSERT_EQ(r.status, 422) << r.body;
+    const auto f = r.json()["error"]["fields"];
+    EXPECT_TRUE(f.contains("title")) << r.body;
+    EXPECT_TRUE(f.contains("line_items.0.quantity")) << r.body;
+    EXPECT_EQ(f.value("line_items.0.product_id", ""), "no such product") << r.body;
+    EXPECT_NE(f.value("line_items.1.product_id", "").find("priced in EUR"), std::string::npos) << r.body;
+    EXPECT_FALSE(f.contains("line_items.2")) << r.body;
+}
+
 }  // namespace
 }  // namespace tessera::plugins::deals::test
