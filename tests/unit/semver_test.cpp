@@ -48,3 +48,9 @@ TEST(VersionRange, RejectsGarbageWithItsText) {
         EXPECT_NE(std::string(e.what()).find("banana"), std::string::npos);
     }
 }
+
+TEST(VersionRange, RefusesNumbersTooLargeForAVersionAsGarbage) {
+    for (const char* text : {"13333333333333333333333", ">=1.99999999999", "^1.2.3333333333"})
+        EXPECT_THROW(VersionRange::parse(text), std::invalid_argument) << text;
+    EXPECT_NO_THROW(VersionRange::parse(">=999999999.0.0"));
+}

@@ -58,8 +58,9 @@ void MigrationRunner::verify(const std::vector<MigrationSet>& sets) {
         }
         for (const auto& [key, rec] : applied) {
             if (key.first != set.owner) continue;
+            const int number = key.second;  // clang 14 cannot capture a structured binding
             const bool known = std::any_of(set.steps.begin(), set.steps.end(),
-                                           [&](const sdk::Migration& m) { return m.number == key.second; });
+                                           [&](const sdk::Migration& m) { return m.number == number; });
             if (!known)
                 throw MigrationError("migration " + set.owner + "/" +
                                      migrationFileName({key.second, rec.name, "", ""}) +

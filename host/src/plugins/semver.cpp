@@ -34,7 +34,9 @@ namespace {
 
 // "1", "1.2", "1.2.3", "1.x", "1.2.*": returns the parts given (-1 for wildcards / absent).
 bool partial(const std::string& text, int parts[3]) {
-    static const std::regex re(R"(^(\d+|[xX*])(?:\.(\d+|[xX*]))?(?:\.(\d+|[xX*]))?$)");
+    // At most nine digits a part, as in SemVer::parse: a longer number does not fit an int
+    // (std::stoi threw out_of_range, which no caller expected; found by fuzz_manifest).
+    static const std::regex re(R"(^(\d{1,9}|[xX*])(?:\.(\d{1,9}|[xX*]))?(?:\.(\d{1,9}|[xX*]))?$)");
     std::smatch m;
     if (!std::regex_match(text, m, re)) return false;
     for (int i = 0; i < 3; ++i) {
