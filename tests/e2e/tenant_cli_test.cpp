@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 
 #include "e2e_util.hpp"
 
@@ -83,4 +84,40 @@ TEST(TenantCli, BadConfigurationIsReportedNotCrashedOn) {
     auto w = host.cli({"tenant", "list"});
     EXPECT_EQ(w.exit_code, 1);
     EXPECT_NE(w.out.find("TESSERA_WORKERS"), std::string::npos) << w.out;
+}
+
+// What a first user trips on: a misspelt key or command, a plan that does not exist.
+TEST(TenantCli, MistakesAreNamedWithWhatWouldBeRight) {
+    TestHost host;
+    host.createTenant("acme");
+    auto version = host.cli({"--version"});
+    EXPECT_EQ(version.exit_code, 0) << version.out;
+    EXPECT_NE(version.out.find("SDK 1.6.0, ABI 5"), std::string::npos) << version.out;
+
+    auto typo = host.cli({"tenat", "list"});
+    EXPECT_EQ(typo.exit_code, 2) << typo.out;
+    EXPECT_NE(typo.out.find("did you mean 'tenant'?"), std::string::npos) << typo.out;
+
+    auto plan = host.cli({"tenant", "plan", "acme", "gold"});
+    EXPECT_EQ(plan.exit_code, 1) << plan.out;
+    EXPECT_NE(plan.out.find("no plan 'gold'; the plans are: starter, professional"), std::string::npos) << plan.out;
+
+    const std::string config = host.dataDir() + "/tessera.toml";
+    std::ofstream(config) << "[http]\nmax_body_byte = 10\n";
+    auto key = host.cli({"--config", config, "tenant", "list"});
+    EXPECT_EQ(key.exit_code, 1) << key.out;
+    EXPECT_NE(key.out.find("unknown key 'max_body_byte'"), std::string::npos) << key.out;
+    std::ofstream(config) << "trusted_proxies = [\"10.0.0.0/33\"]\n";
+    auto proxies = host.cli({"--config", config, "tenant", "list"});
+    EXPECT_EQ(proxies.exit_code, 1) << proxies.out;
+    EXPECT_NE(proxies.out.find("'10.0.0.0/33' is not an address or CIDR range"), std::string::npos) << proxies.out;
+
+    auto routes = host.cli({"routes", "--json"});
+    ASSERT_EQ(routes.exit_code, 0) << routes.out;
+    const auto table = Json::parse(routes.out.substr(routes.out.find('[')));
+    bool listed = false;
+    for (const auto& r : table)
+        listed = listed || (r["path"] == "/api/v1/contacts/{id}" && r["method"] == "GET" && r["owner"] == "contacts" &&
+                            r["permission"] == "contacts.read");
+    EXPECT_TRUE(listed) << routes.out.substr(0, 2000);
 }
