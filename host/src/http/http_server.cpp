@@ -173,7 +173,6 @@ std::size_t requestEnd(std::string_view bytes, const Http::Request& request) {
 
 constexpr const char* kConnection = "tessera.connection";
 
-
 // Writes what the socket takes now without waiting: the number of bytes written, or -1
 // if the connection is broken.
 ssize_t writeSome(int fd, std::string_view head, std::string_view body) {
