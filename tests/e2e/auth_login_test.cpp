@@ -21,7 +21,10 @@ TEST_F(AuthLogin, ASessionCookieIsHttpOnlyLaxAndStateChangesNeedTheCsrfToken) {
     EXPECT_NE(set.find("HttpOnly"), std::string::npos);
     EXPECT_NE(set.find("SameSite=Lax"), std::string::npos);
     EXPECT_EQ(set.find("Secure"), std::string::npos) << "plain HTTP: no Secure flag";
-    EXPECT_EQ(r.body.find("password"), std::string::npos);
+    // Neither the password nor its hash comes back.
+    EXPECT_EQ(r.body.find(kPassword), std::string::npos);
+    EXPECT_EQ(r.body.find("password_hash"), std::string::npos);
+    EXPECT_EQ(r.body.find("$argon2"), std::string::npos);
     const std::string csrf = r.json()["csrf_token"];
     const std::map<std::string, std::string> cookie{{"Cookie", sessionCookie(r)}};
     auto me = host_->request("GET", "/api/v1/auth/me", "acme", nullptr, cookie);
@@ -213,6 +216,47 @@ TEST_F(AuthLogin, ALoginCanIssueABearerTokenAndTheCliOwnerPasswordWorks) {
     EXPECT_EQ(host_->request("GET", "/api/v1/auth/me", "acme", nullptr, bearer(token)).json()["user"]["role"], "owner");
     EXPECT_EQ(host_->request("POST", "/api/v1/auth/logout", "acme", nullptr, bearer(token)).status, 204);
     EXPECT_EQ(host_->request("GET", "/api/v1/auth/me", "acme", nullptr, bearer(token)).status, 401);
+}
+
+// The password `tenant create` prints used to work for ever. It is one-time now: it
+// expires, and a sign-in with it can only replace it. (beta's Owner: acme's keeps its own.)
+TEST_F(AuthLogin, TheCliOwnerPasswordExpiresAndMustBeReplacedAtFirstSignIn) {
+    const std::string email = TestHost::ownerEmail("beta"), first = host_->ownerPassword("beta");
+    const std::string owner_where = " WHERE email_key = '" + email + "'";
+    auto expires = host_->tenantSql("beta", "SELECT password_expires_at FROM auth_users" + owner_where);
+    ASSERT_EQ(expires.size(), 1u);
+    ASSERT_TRUE(expires[0][0].has_value()) << "tenant create sets an expiry";
+
+    host_->tenantSql("beta", "UPDATE auth_users SET password_expires_at = '2020-01-01T00:00:00.000Z'" + owner_where);
+    auto late = login("beta", email, first);
+    EXPECT_EQ(late.status, 401) << late.body;
+    EXPECT_EQ(late.json()["error"]["code"], "password_expired");
+    EXPECT_EQ(late.json()["error"]["fields"]["password"], "expired") << late.body;
+    host_->tenantSql("beta", "UPDATE auth_users SET password_expires_at = '" + *expires[0][0] + "'" + owner_where);
+
+    auto r = login("beta", email, first, {{"token", true}});
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.json()["password_change_required"], true);
+    const auto token = bearer(r.json()["token"]);
+    EXPECT_EQ(host_->request("GET", "/api/v1/auth/me", "beta", nullptr, token).json()["password_change_required"], true);
+    auto held = host_->request("GET", "/api/v1/contacts", "beta", nullptr, token);
+    EXPECT_EQ(held.status, 403) << held.body;
+    EXPECT_EQ(held.json()["error"]["code"], "password_change_required");
+    auto cookie = std::map<std::string, std::string>{{"Cookie", sessionCookie(r)}};
+    EXPECT_EQ(host_->request("GET", "/api/v1/contacts", "beta", nullptr, cookie).status, 403);
+    // The API token tenant create printed was issued on purpose and keeps working.
+    EXPECT_EQ(host_->get("/api/v1/contacts", "beta").status, 200);
+
+    ASSERT_EQ(host_->request("POST", "/api/v1/auth/password", "beta",
+                             {{"current_password", first}, {"new_password", "a passphrase of my own"}}, token)
+                  .status,
+              204);
+    EXPECT_EQ(login("beta", email, first).status, 401);
+    auto mine = login("beta", email, "a passphrase of my own", {{"token", true}});
+    ASSERT_EQ(mine.status, 200) << mine.body;
+    EXPECT_EQ(mine.json()["password_change_required"], false);
+    EXPECT_EQ(host_->request("GET", "/api/v1/contacts", "beta", nullptr, bearer(mine.json()["token"])).status, 200);
+    EXPECT_FALSE(host_->tenantSql("beta", "SELECT password_expires_at FROM auth_users" + owner_where)[0][0].has_value());
 }
 
 // Without trusted proxies every address is the peer's: 20 failures with made-up e-mails

@@ -1,5 +1,6 @@
-// The request head as the server reads it: Pistache's parser fed the bytes in pieces, the
-// host's own head checks (request_head.hpp), and the query and path decoding.
+// The request as the server reads it: Pistache's parser fed the bytes in pieces, behind
+// the host's own head and body checks (request_head.hpp) as http_server.cpp does, and the
+// query and path decoding.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -21,6 +22,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     try {
         for (const auto piece : {bytes.substr(0, split), bytes.substr(split)}) {
             if (!parser.feed(piece.data(), piece.size())) break;
+            const auto received = bytes.substr(0, piece.data() + piece.size() - bytes.data());
+            if (headStatus(received, 16 * 1024) == HeadStatus::complete) {
+                const auto body = checkBody(received, 64 * 1024);
+                if (body == BodyCheck::wait) continue;
+                if (body != BodyCheck::parse) break;  // refused with a 4xx or 501
+            }
             if (parser.parse() == Pistache::Http::Private::State::Done) {
                 // A head the parser accepted is never one the host calls stray lines.
                 if (status == HeadStatus::stray_lines) __builtin_trap();

@@ -178,6 +178,10 @@ RequestGuard::Admission AuthGuard::admit(const HttpRequest& request, const Tenan
                       "this tenant requires two-factor authentication for your role: enrol at "
                       "POST /api/v1/auth/2fa/totp/enroll first",
                       request_id);
+    if (identity->needs_password_change && permission != kSelfPermission)
+        return reject(403, "password_change_required",
+                      "this sign-in used a one-time password: choose your own first at POST /api/v1/auth/password",
+                      request_id);
     if (permission != kSelfPermission && !identity->allows(permission)) {
         auditDenial(tenant, request, route, 403, "auth.permission.denied", identity, request_id);
         return reject(403, "permission_denied", "this needs the permission '" + permission + "'", request_id,

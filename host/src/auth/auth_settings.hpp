@@ -17,6 +17,9 @@ struct AuthSettings {
     std::uint32_t argon2_parallelism = 1;
     std::chrono::seconds session_lifetime{12 * 3600};
     std::chrono::seconds reset_lifetime{3600};
+    // How long the password `tessera tenant create` prints keeps working unless the
+    // owner replaces it: it is read off a terminal and must not stay valid for ever.
+    std::chrono::seconds one_time_password_lifetime{72 * 3600};
     // How long a resolved credential is trusted without asking the database again; it
     // bounds how late another process's revocation takes effect.
     std::chrono::milliseconds credential_cache_ttl{1000};

@@ -36,6 +36,9 @@ struct Identity {
     // The tenant requires 2FA for this role and the user has not enrolled yet: only the
     // account routes (me, logout, 2FA enrolment) are open.
     bool needs_two_factor_enrollment = false;
+    // Signed in (session or login token) with a one-time password an operator chose:
+    // only the account routes are open, so the user replaces it first.
+    bool needs_password_change = false;
 
     bool allows(const std::string& permission) const { return permissions.count(permission) > 0; }
     sdk::Principal principal() const {

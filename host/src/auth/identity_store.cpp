@@ -8,7 +8,7 @@ namespace tessera::host::auth {
 namespace {
 
 const char* kUserColumns =
-    "u.id AS user_id, u.email, u.name, u.role_id, u.status, u.totp_enabled";
+    "u.id AS user_id, u.email, u.name, u.role_id, u.status, u.totp_enabled, u.password_expires_at";
 
 // last_used_at is advisory: refresh it at most once a minute per credential so that a
 // busy token does not turn every cache miss into a write.
@@ -63,6 +63,7 @@ IdentityPtr IdentityStore::fromUserRow(sdk::Database& db, std::int64_t tenant_id
     id->permissions = rolePermissions(*role_def);
     id->access = role_def->access;
     id->two_factor_enabled = user["totp_enabled"].asBool();
+    id->needs_password_change = !user["password_expires_at"].isNull();
     if (!id->two_factor_enabled) {
         const auto required = requiredTwoFactorRoles(db);
         id->needs_two_factor_enrollment = std::any_of(required.begin(), required.end(), [&](const std::string& r) {
@@ -79,7 +80,7 @@ IdentityPtr IdentityStore::byUserId(sdk::Database& db, std::int64_t tenant_id, c
 }
 
 IdentityPtr IdentityStore::byTokenHash(sdk::Database& db, std::int64_t tenant_id, const std::string& token_hash) const {
-    auto row = db.queryOne(std::string("SELECT t.id AS token_id, t.name AS token_name, t.scopes, t.expires_at, "
+    auto row = db.queryOne(std::string("SELECT t.id AS token_id, t.name AS token_name, t.kind, t.scopes, t.expires_at, "
                                        "t.revoked_at, t.last_used_at, ") +
                                kUserColumns + " FROM auth_tokens t JOIN auth_users u ON u.id = t.user_id "
                                               "WHERE t.token_hash = ?",
@@ -94,6 +95,9 @@ IdentityPtr IdentityStore::byTokenHash(sdk::Database& db, std::int64_t tenant_id
     id->credential_kind = "token";
     id->credential_id = (*row)["token_id"].asText();
     id->credential_name = (*row)["token_name"].asText();
+    // A personal or service token was issued on purpose (tenant create prints one for
+    // scripts); only a token that a password sign-in gave out is held to the change.
+    if ((*row)["kind"].asText() != "login") id->needs_password_change = false;
     // A token's scopes narrow its owner's current permissions; they never widen them.
     auto scopes = sdk::parseJson((*row)["scopes"].asText());
     if (scopes.is_array()) {

@@ -34,7 +34,8 @@ sdk::Json meJson(const Identity& id) {
                      {"credential", {{"kind", id.credential_kind}, {"id", id.credential_id}}},
                      {"permissions", perms},
                      {"access", accessToJson(id.access)},
-                     {"two_factor_enrollment_required", id.needs_two_factor_enrollment}};
+                     {"two_factor_enrollment_required", id.needs_two_factor_enrollment},
+                     {"password_change_required", id.needs_password_change}};
     if (id.credential_kind == "session") out["csrf_token"] = id.csrf_token;
     return out;
 }
@@ -72,6 +73,16 @@ Response login(AuthService& auth, const Request& req, TenantScope& scope) {
     else
         auth.hasher().verifyNothing(password);
     if (ok && (*user)["status"].asText() != "active") ok = false;
+    const bool one_time = ok && !(*user)["password_expires_at"].isNull();
+    if (one_time && (*user)["password_expires_at"].asText() <= isoNow()) {
+        // The right password, so not a failure the throttle counts: only too late.
+        auditEvent(req, scope, "auth.login.failed", 401, {{"email", email.substr(0, 254)}, {"reason", "password_expired"}},
+                   email.substr(0, 254));
+        return Response::error(401, "password_expired",
+                               "this one-time password expired at " + (*user)["password_expires_at"].asText() +
+                                   ": ask for a reset link (POST /api/v1/auth/password-reset/request)",
+                               {{"password", "expired"}});
+    }
     if (!ok) {
         auth.throttle().failed(account_key, address_key);
         auditEvent(req, scope, "auth.login.failed", 401, {{"email", email.substr(0, 254)}, {"reason", "credentials"}},
@@ -107,7 +118,8 @@ Response login(AuthService& auth, const Request& req, TenantScope& scope) {
     const std::string user_id = (*user)["id"].asText();
     const std::string now = isoNow();
     scope.db().execute("UPDATE auth_users SET last_login_at = ? WHERE id = ?", {now, user_id});
-    sdk::Json out = {{"user", userJson(*scope.db().queryOne(std::string(kUserSelect) + " WHERE id = ?", {user_id}))}};
+    sdk::Json out = {{"user", userJson(*scope.db().queryOne(std::string(kUserSelect) + " WHERE id = ?", {user_id}))},
+                     {"password_change_required", one_time}};
     Response r;
     const auto lifetime = auth.settings().session_lifetime;
     if (want_session) {

@@ -9,6 +9,7 @@
 #include "auth/crypto.hpp"
 #include "auth/tokens.hpp"
 #include "auth/users.hpp"
+#include "core/clock.hpp"
 
 namespace tessera::host::auth {
 namespace {
@@ -42,8 +43,9 @@ OwnerCredentials createOwner(AuthService& auth, TenantService& tenants, const Te
     auto& db = lease.db();
     OwnerCredentials out;
     out.password = randomSecret("", 15);  // 120 bits, 20 characters
+    out.password_expires_at = isoIn(auth.settings().one_time_password_lifetime);
     db.transaction([&] {
-        NewUser u{email, "", "owner", out.password};
+        NewUser u{email, "", "owner", out.password, out.password_expires_at};
         try {
             out.user_id = createUser(db, auth.hasher(), u);
         } catch (const sdk::ApiError&) {

@@ -13,7 +13,8 @@ namespace tessera::host::auth {
 
 struct OwnerCredentials {
     std::string user_id;
-    std::string password;  // one-time: shown once, to be changed
+    std::string password;  // one-time: shown once, replaced at first sign-in
+    std::string password_expires_at;
     std::string token;
 };
 

@@ -32,9 +32,11 @@ std::string createUser(sdk::Database& db, const PasswordHasher& hasher, const Ne
     if (user.password) hash = hasher.hash(*user.password);
     try {
         db.execute("INSERT INTO auth_users (id, email, email_key, name, password_hash, role_id, status, "
-                   "password_changed_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'active', ?, ?, ?)",
+                   "password_changed_at, password_expires_at, created_at, updated_at) "
+                   "VALUES (?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?)",
                    {id, emailKey(user.email), emailKey(user.email), user.name, hash, user.role_id,
-                    user.password ? sdk::Value(now) : sdk::Value(), now, now});
+                    user.password ? sdk::Value(now) : sdk::Value(),
+                    user.password_expires_at ? sdk::Value(*user.password_expires_at) : sdk::Value(), now, now});
     } catch (const sdk::UniqueViolation&) {
         throw sdk::ApiError(409, "email_taken", "a user with this email already exists", {{"email", "is already used"}});
     }
@@ -42,8 +44,8 @@ std::string createUser(sdk::Database& db, const PasswordHasher& hasher, const Ne
 }
 
 std::optional<sdk::Row> findUserByEmail(sdk::Database& db, const std::string& email) {
-    return db.queryOne("SELECT id, email, name, role_id, status, password_hash, totp_enabled, totp_secret, "
-                       "totp_last_step FROM auth_users WHERE email_key = ?",
+    return db.queryOne("SELECT id, email, name, role_id, status, password_hash, password_expires_at, totp_enabled, "
+                       "totp_secret, totp_last_step FROM auth_users WHERE email_key = ?",
                        {emailKey(email)});
 }
 
@@ -58,7 +60,8 @@ void setPassword(sdk::Database& db, const PasswordHasher& hasher, const std::str
     const std::string hash = hasher.hash(password);
     const std::string now = isoNow();
     db.transaction([&] {
-        db.execute("UPDATE auth_users SET password_hash = ?, password_changed_at = ?, updated_at = ? WHERE id = ?",
+        db.execute("UPDATE auth_users SET password_hash = ?, password_changed_at = ?, password_expires_at = NULL, "
+                   "updated_at = ? WHERE id = ?",
                    {hash, now, now, user_id});
         db.execute("UPDATE auth_sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL", {now, user_id});
         db.execute("UPDATE auth_tokens SET revoked_at = ? WHERE user_id = ? AND kind = 'login' AND revoked_at IS NULL",

@@ -22,6 +22,9 @@ struct NewUser {
     std::string name;
     std::string role_id;
     std::optional<std::string> password;  // none: the user sets one through a reset link
+    // Set when an operator chose the password: it is one-time, stops working at this
+    // time, and its sign-ins can only replace it.
+    std::optional<std::string> password_expires_at;
 };
 
 // Inserts the user; returns its id. Throws sdk::ApiError 409 email_taken.

@@ -296,8 +296,10 @@ int runCli(int argc, char** argv) {
             if (!o.admin_email.empty()) {
                 const auto owner = auth::createOwner(host.auth(), host.tenants(), rec, o.admin_email);
                 std::printf("owner: %s\none-time password: %s\napi token: %s\n"
-                            "(shown once: change the password after signing in; the token acts as the owner)\n",
-                            o.admin_email.c_str(), owner.password.c_str(), owner.token.c_str());
+                            "(shown once. The password works until %s and its first sign-in can only replace\n"
+                            "it: POST /api/v1/auth/password. The token acts as the owner until revoked.)\n",
+                            o.admin_email.c_str(), owner.password.c_str(), owner.token.c_str(),
+                            owner.password_expires_at.c_str());
             }
             return 0;
         }

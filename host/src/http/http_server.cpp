@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <charconv>
 #include <cerrno>
 #include <condition_variable>
 #include <cstdint>
@@ -36,6 +35,7 @@ namespace {
 struct Shared {
     Executor* executor = nullptr;
     std::size_t max_header_bytes = 0;
+    std::size_t max_body_bytes = 0;
     HttpServer::Handle handle;
     std::atomic<bool> draining{false};
     std::atomic<long> in_flight{0};
@@ -149,26 +149,14 @@ private:
 
 // Where the request at the start of `bytes` ends, as framed by the headers the parser
 // read: its Content-Length or its chunked body. bytes.size() if that cannot be told.
-std::size_t requestEnd(std::string_view bytes, const Http::Request& request) {
-    const auto start = bytes.find_first_not_of("\r\n");  // empty lines may lead a request
-    const auto head = start == std::string_view::npos ? start : bytes.find("\r\n\r\n", start);
-    if (head == std::string_view::npos) return bytes.size();
-    std::size_t at = head + 4;
+std::size_t requestEnd(std::string_view bytes, const Http::Request& request, std::size_t max_body_bytes) {
+    const auto at = bodyStart(bytes);
+    if (at == std::string_view::npos) return bytes.size();
     if (const auto length = request.headers().tryGet<Http::Header::ContentLength>())
         return std::min<std::size_t>(bytes.size(), at + length->value());
     if (!request.headers().tryGet<Http::Header::TransferEncoding>()) return at;
-    for (;;) {  // chunks: a hex size line, the data, CRLF; size 0, then trailers up to an empty line
-        const auto eol = bytes.find("\r\n", at);
-        if (eol == std::string_view::npos) return bytes.size();
-        std::size_t size = 0;
-        std::from_chars(bytes.data() + at, bytes.data() + eol, size, 16);
-        if (size == 0) {
-            const auto end = bytes.find("\r\n\r\n", eol);
-            return end == std::string_view::npos ? bytes.size() : end + 4;
-        }
-        at = eol + 2 + size + 2;
-        if (at >= bytes.size()) return bytes.size();
-    }
+    const auto body = chunkedBody(bytes.substr(at), max_body_bytes);
+    return body.status == ChunkedStatus::complete ? at + body.length : bytes.size();
 }
 
 constexpr const char* kConnection = "tessera.connection";
@@ -474,6 +462,32 @@ public:
             else
                 reject(400, "bad_request", "the request is malformed");
         };
+        // Whether the body announced by the complete head can go to Pistache's parser;
+        // a chunked body is held back until all of it is here and well formed (see
+        // request_head.hpp).
+        auto framedBodyArrived = [&] {
+            switch (checkBody(state->received, shared_->max_body_bytes)) {
+                case BodyCheck::parse:
+                    return true;
+                case BodyCheck::wait:
+                    state->mid_request = true;
+                    return false;
+                case BodyCheck::ambiguous_framing:
+                    reject(400, "bad_request",
+                           "the request has Transfer-Encoding twice or with Content-Length: its body's end is ambiguous");
+                    return false;
+                case BodyCheck::unsupported_coding:
+                    reject(501, "unsupported_transfer_encoding", "the only Transfer-Encoding this server reads is chunked");
+                    return false;
+                case BodyCheck::malformed_chunks:
+                    reject(400, "bad_request", "the chunked body is malformed");
+                    return false;
+                case BodyCheck::too_large:
+                    reject(413, "payload_too_large", "the request is larger than this server accepts");
+                    return false;
+            }
+            return false;
+        };
         // A request starts with a method token; anything else would only be answered
         // when the header timeout fires.
         if (!state->mid_request && len > 0 && !(buffer[0] >= 'A' && buffer[0] <= 'Z') && buffer[0] != '\r' &&
@@ -487,7 +501,6 @@ public:
                 return;
             }
             state->received.append(buffer, len);
-            const bool done = parser->parse() == Http::Private::State::Done;
             const HeadStatus head = headStatus(state->received, shared_->max_header_bytes);
             if (head == HeadStatus::too_large) {
                 reject(431, "headers_too_large",
@@ -495,6 +508,8 @@ public:
                            " bytes (max_header_bytes)");
                 return;
             }
+            if (head == HeadStatus::complete && !framedBodyArrived()) return;
+            const bool done = parser->parse() == Http::Private::State::Done;
             // The whole head is here and the parser still waits for it: it is malformed
             // (no version, a header line without a colon), and waiting would only end in
             // the header timeout's 408.
@@ -508,7 +523,8 @@ public:
                 return;
             }
             state->mid_request = false;
-            const bool more = requestEnd(state->received, request) < state->received.size();
+            const bool more =
+                requestEnd(state->received, request, shared_->max_body_bytes) < state->received.size();
             state->received.clear();
             // Without a Connection header, HTTP/1.1 keeps the connection and HTTP/1.0 closes
             // it (RFC 9112 9.3): answering "close" to every 1.1 client that relies on the
@@ -576,6 +592,7 @@ struct HttpServer::Impl {
 HttpServer::HttpServer(const Config& config, Executor& executor, Handle handle) : impl_(std::make_unique<Impl>(config)) {
     impl_->shared->executor = &executor;
     impl_->shared->max_header_bytes = config.max_header_bytes;
+    impl_->shared->max_body_bytes = config.max_body_bytes;
     impl_->shared->handle = std::move(handle);
 }
 

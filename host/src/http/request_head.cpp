@@ -1,9 +1,36 @@
 #include "http/request_head.hpp"
 
+#include <algorithm>
+#include <cctype>
+
 namespace tessera::host {
+namespace {
+
+constexpr std::string_view kCrlf = "\r\n";
+
+bool sameWord(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+           });
+}
+
+std::string_view trimmed(std::string_view text) {
+    const auto first = text.find_first_not_of(" \t");
+    if (first == std::string_view::npos) return {};
+    return text.substr(first, text.find_last_not_of(" \t") - first + 1);
+}
+
+int hexDigit(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+}  // namespace
 
 HeadStatus headStatus(std::string_view bytes, std::size_t max_head_bytes) {
-    const auto start = bytes.find_first_not_of("\r\n");
+    const auto start = bytes.find_first_not_of(kCrlf);
     if (start == std::string_view::npos) return bytes.size() > 4 ? HeadStatus::stray_lines : HeadStatus::incomplete;
     if (start > 4) return HeadStatus::stray_lines;
     const auto end = bytes.find("\r\n\r\n", start);
@@ -12,14 +39,111 @@ HeadStatus headStatus(std::string_view bytes, std::size_t max_head_bytes) {
     return end == std::string_view::npos ? HeadStatus::incomplete : HeadStatus::complete;
 }
 
+std::size_t bodyStart(std::string_view bytes) {
+    const auto start = bytes.find_first_not_of(kCrlf);
+    if (start == std::string_view::npos) return std::string_view::npos;
+    const auto end = bytes.find("\r\n\r\n", start);
+    return end == std::string_view::npos ? end : end + 4;
+}
+
 bool unsupportedVersion(std::string_view bytes) {
-    const auto start = bytes.find_first_not_of("\r\n");
+    const auto start = bytes.find_first_not_of(kCrlf);
     if (start == std::string_view::npos) return false;
-    const auto line = bytes.substr(start, bytes.find("\r\n", start) - start);
+    const auto line = bytes.substr(start, bytes.find(kCrlf, start) - start);
     const auto space = line.rfind(' ');
     if (space == std::string_view::npos) return false;
     const auto version = line.substr(space + 1);
     return version.starts_with("HTTP/") && version != "HTTP/1.0" && version != "HTTP/1.1";
+}
+
+BodyFraming bodyFraming(std::string_view head) {
+    int codings = 0;
+    bool length = false;
+    bool chunked = false;
+    auto at = head.find(kCrlf);  // past the request line
+    while (at != std::string_view::npos && at + 2 < head.size()) {
+        const auto begin = at + 2;
+        at = head.find(kCrlf, begin);
+        const auto line = head.substr(begin, (at == std::string_view::npos ? head.size() : at) - begin);
+        const auto colon = line.find(':');
+        if (colon == std::string_view::npos) continue;
+        const auto name = line.substr(0, colon);
+        if (sameWord(name, "content-length")) length = true;
+        if (sameWord(name, "transfer-encoding")) {
+            ++codings;
+            chunked = sameWord(trimmed(line.substr(colon + 1)), "chunked");
+        }
+    }
+    if (codings == 0) return BodyFraming::no_coding;
+    if (codings > 1 || length) return BodyFraming::conflicting;
+    return chunked ? BodyFraming::chunked : BodyFraming::unsupported_coding;
+}
+
+ChunkedBody chunkedBody(std::string_view bytes, std::size_t max_body_bytes) {
+    // Hex digits beyond this many cannot be a size any limit here allows, and stopping
+    // before 16 keeps the sum from overflowing.
+    constexpr std::size_t kMaxSizeDigits = 12;
+    std::size_t at = 0;
+    std::size_t total = 0;
+    for (;;) {
+        const auto eol = bytes.find(kCrlf, at);
+        auto line = bytes.substr(at, eol == std::string_view::npos ? bytes.size() - at : eol - at);
+        if (eol == std::string_view::npos && line.ends_with('\r')) line.remove_suffix(1);
+        if (line.size() > kMaxSizeDigits) return {ChunkedStatus::malformed};
+        std::size_t size = 0;
+        for (const char c : line) {
+            const int digit = hexDigit(c);
+            if (digit < 0) return {ChunkedStatus::malformed};
+            size = size * 16 + static_cast<std::size_t>(digit);
+        }
+        if (eol == std::string_view::npos) return {ChunkedStatus::incomplete};
+        if (line.empty()) return {ChunkedStatus::malformed};
+        total += size;
+        if (total > max_body_bytes) return {ChunkedStatus::too_large};
+        at = eol + 2;
+        if (size == 0) break;
+        if (bytes.size() < at + size + 2) {
+            // What has arrived of the data's end must already be its CRLF.
+            const auto tail = bytes.substr(std::min(bytes.size(), at + size));
+            return {kCrlf.starts_with(tail) ? ChunkedStatus::incomplete : ChunkedStatus::malformed};
+        }
+        if (bytes.substr(at + size, 2) != kCrlf) return {ChunkedStatus::malformed};
+        at += size + 2;
+    }
+    // Trailer fields, then the empty line that ends the body.
+    for (;;) {
+        const auto eol = bytes.find(kCrlf, at);
+        if (eol == std::string_view::npos) return {ChunkedStatus::incomplete};
+        if (eol == at) return {ChunkedStatus::complete, eol + 2};
+        if (bytes.substr(at, eol - at).find(':') == std::string_view::npos) return {ChunkedStatus::malformed};
+        at = eol + 2;
+    }
+}
+
+BodyCheck checkBody(std::string_view bytes, std::size_t max_body_bytes) {
+    const auto start = bodyStart(bytes);
+    if (start == std::string_view::npos) return BodyCheck::parse;
+    switch (bodyFraming(bytes.substr(0, start))) {
+        case BodyFraming::no_coding:
+            return BodyCheck::parse;
+        case BodyFraming::conflicting:
+            return BodyCheck::ambiguous_framing;
+        case BodyFraming::unsupported_coding:
+            return BodyCheck::unsupported_coding;
+        case BodyFraming::chunked:
+            break;
+    }
+    switch (chunkedBody(bytes.substr(start), max_body_bytes).status) {
+        case ChunkedStatus::complete:
+            return BodyCheck::parse;
+        case ChunkedStatus::incomplete:
+            return BodyCheck::wait;
+        case ChunkedStatus::malformed:
+            return BodyCheck::malformed_chunks;
+        case ChunkedStatus::too_large:
+            return BodyCheck::too_large;
+    }
+    return BodyCheck::malformed_chunks;
 }
 
 }  // namespace tessera::host

@@ -1,7 +1,10 @@
 #pragma once
-// What the server reads of a request's head before Pistache's parser has the whole of it:
-// whether it is complete, too large or not a request at all. Plain functions of the bytes
-// received so far, so they are fuzzed and tested without a socket.
+// What the server reads of a request before Pistache's parser sees it: whether the head
+// is complete, too large or not a request at all, and whether a chunked body is whole
+// and well formed. Pistache 0.0.5 trusts a chunk's announced size (a chunk announcing
+// 5 bytes that carries 4 made it read past its buffer), so its chunk parser only ever
+// gets bodies checked here. Plain functions of the bytes received so far, so they are
+// fuzzed and tested without a socket.
 
 #include <cstddef>
 #include <string_view>
@@ -16,8 +19,40 @@ enum class HeadStatus { incomplete, complete, too_large, stray_lines };
 // growing, longer than `max_head_bytes`.
 HeadStatus headStatus(std::string_view bytes, std::size_t max_head_bytes);
 
+// Where the body of the request at the start of `bytes` begins: just past the empty
+// line that ends its head, or npos while the head is incomplete.
+std::size_t bodyStart(std::string_view bytes);
+
 // Whether the request line names an HTTP version other than 1.0 and 1.1 ("HTTP/9.9"),
 // which is answered 505 rather than 400.
 bool unsupportedVersion(std::string_view bytes);
+
+// How a request's body is delimited (RFC 9112 6), read from its complete head.
+// unsupported_coding: a Transfer-Encoding other than exactly "chunked" (answered 501);
+// conflicting: both Transfer-Encoding and Content-Length, or Transfer-Encoding twice,
+// which RFC 9112 6.1 lets a server refuse because proxies may frame it differently.
+enum class BodyFraming { no_coding, chunked, unsupported_coding, conflicting };
+BodyFraming bodyFraming(std::string_view head);
+
+enum class ChunkedStatus { incomplete, complete, malformed, too_large };
+struct ChunkedBody {
+    ChunkedStatus status;
+    // complete: how many bytes the body takes, the last chunk and trailers included.
+    std::size_t length = 0;
+};
+
+// Reads a chunked body (RFC 9112 7.1) from `bytes`, which start right after the head:
+// sizes in hex digits only, each chunk's data followed by CRLF, then a zero-size chunk,
+// trailer lines and an empty line. Chunk extensions are refused as malformed: nothing
+// here uses them and Pistache's parser would misread them. too_large: the data announced
+// so far exceeds `max_body_bytes`, known before it arrives.
+ChunkedBody chunkedBody(std::string_view bytes, std::size_t max_body_bytes);
+
+// Whether the bytes received so far of a request whose head is complete may go to
+// Pistache's parser (`parse`), must wait for more of a chunked body (`wait`), or are
+// refused: the framing is ambiguous or a coding other than chunked (bodyFraming), or
+// the chunked body is malformed or too large (chunkedBody).
+enum class BodyCheck { parse, wait, ambiguous_framing, unsupported_coding, malformed_chunks, too_large };
+BodyCheck checkBody(std::string_view bytes, std::size_t max_body_bytes);
 
 }  // namespace tessera::host

@@ -289,6 +289,8 @@ private:
         const int l = digit - '1';
         if (l < 0 || l >= level_ || captures_[l].len == kUnfinished)
             luaL_error(L_, "invalid capture index %%%d", l + 1);
+        // lstrlib reads a position capture's length as a huge size: it never matches.
+        if (captures_[l].len == kPosition) return nullptr;
         const auto len = static_cast<std::size_t>(captures_[l].len);
         chargeBytes(len);
         if (static_cast<std::size_t>(src_end_ - s) >= len && std::memcmp(captures_[l].start, s, len) == 0) return s + len;

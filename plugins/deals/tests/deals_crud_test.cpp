@@ -4,6 +4,7 @@
 // contacts service.
 
 #include <thread>
+#include <vector>
 
 #include "deals_fixture.hpp"
 
@@ -258,9 +259,34 @@ TEST_F(DealsCrud, TenantsDoNotSeeEachOther) {
     auto d = createDeal({{"title", "Only acme"}, {"currency", "EUR"}});
     EXPECT_EQ(host_->request("GET", "/api/v1/deals/" + id(d), "globex").status, 404);
     EXPECT_EQ(host_->request("GET", "/api/v1/pipelines/" + id(*pipeline_), "globex").status, 404);
+    // globex has only the pipeline every new tenant gets; without it, a deal names the gap.
+    auto pipelines = host_->request("GET", "/api/v1/pipelines", "globex").json()["data"];
+    ASSERT_EQ(pipelines.size(), 1u);
+    EXPECT_EQ(host_->request("DELETE", "/api/v1/pipelines/" + pipelines[0]["id"].get<std::string>(), "globex").status, 204);
     auto none = host_->request("POST", "/api/v1/deals", "globex", {{"title", "No pipeline"}, {"currency", "EUR"}});
     EXPECT_EQ(none.status, 422);
     EXPECT_EQ(none.json()["error"]["fields"]["pipeline_id"], "is required: the tenant has no pipeline yet");
+}
+
+// A new tenant had no pipeline, so its first deal was refused until someone made one.
+TEST_F(DealsCrud, ANewTenantRecordsDealsInADefaultPipelineAtOnce) {
+    host_->createTenant("initech");
+    auto pipelines = host_->request("GET", "/api/v1/pipelines", "initech");
+    ASSERT_EQ(pipelines.status, 200) << pipelines.body;
+    ASSERT_EQ(pipelines.json()["data"].size(), 1u) << pipelines.body;
+    const auto sales = pipelines.json()["data"][0];
+    EXPECT_EQ(sales["name"], "Sales");
+    std::vector<std::string> stages;
+    for (const auto& stage : sales["stages"]) stages.push_back(stage["name"]);
+    EXPECT_EQ(stages, (std::vector<std::string>{"Lead", "Qualified", "Proposal", "Negotiation"}));
+    auto deal = host_->request("POST", "/api/v1/deals", "initech", {{"title", "First deal"}, {"currency", "BRL"}});
+    ASSERT_EQ(deal.status, 201) << deal.body;
+    EXPECT_EQ(deal.json()["pipeline_id"], sales["id"]);
+    EXPECT_EQ(deal.json()["stage_id"], sales["stages"][0]["id"]);
+    // It is the tenant's like any other: renamed, it stays renamed.
+    auto renamed = host_->request("PATCH", "/api/v1/pipelines/" + sales["id"].get<std::string>(), "initech",
+                                  {{"name", "Vendas"}}, {{"If-Match", "\"1\""}});
+    EXPECT_EQ(renamed.status, 200) << renamed.body;
 }
 
 }  // namespace

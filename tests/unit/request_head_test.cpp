@@ -1,0 +1,52 @@
+#include "http/request_head.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+using namespace tessera::host;
+
+TEST(ChunkedBody, AWholeBodyIsCompleteWithItsLengthTrailersIncluded) {
+    const std::string body = "3\r\nabc\r\n10\r\n0123456789abcdef\r\n0\r\nX-T: 1\r\n\r\n";
+    const auto read = chunkedBody(body + "GET / HTTP/1.1\r\n", 1024);
+    EXPECT_EQ(read.status, ChunkedStatus::complete);
+    EXPECT_EQ(read.length, body.size());
+}
+
+// Every prefix of a good body is incomplete, never malformed: bytes arrive in any pieces.
+TEST(ChunkedBody, EveryPrefixOfAGoodBodyWaitsForMore) {
+    const std::string body = "3\r\nabc\r\nA\r\n0123456789\r\n0\r\n\r\n";
+    for (std::size_t n = 0; n < body.size(); ++n)
+        EXPECT_EQ(chunkedBody(body.substr(0, n), 1024).status, ChunkedStatus::incomplete) << n;
+}
+
+TEST(ChunkedBody, SizesThatDisagreeWithTheDataAreMalformed) {
+    for (const std::string body : {"5\r\nabcd\r\n0\r\n\r\n", "3\r\nabcd\r\n", "3;x=1\r\nabc\r\n", " 3\r\nabc\r\n", "+3\r\n",
+                                   "0x3\r\n", "\r\n", "0\r\nno colon\r\n\r\n", "0000000000000\r\n"})
+        EXPECT_EQ(chunkedBody(body, 1024).status, ChunkedStatus::malformed) << body;
+}
+
+TEST(ChunkedBody, AnnouncedSizesBeyondTheLimitAreTooLargeBeforeTheDataArrives) {
+    EXPECT_EQ(chunkedBody("401\r\n", 1024).status, ChunkedStatus::too_large);
+    EXPECT_EQ(chunkedBody("200\r\n" + std::string(0x200, 'x') + "\r\n201\r\n", 1024).status, ChunkedStatus::too_large);
+    EXPECT_EQ(chunkedBody("ffffffffffff\r\n", 1024).status, ChunkedStatus::too_large);
+}
+
+TEST(BodyFraming, OnlyChunkedAloneIsRead) {
+    EXPECT_EQ(bodyFraming("POST / HTTP/1.1\r\nHost: x\r\n\r\n"), BodyFraming::no_coding);
+    EXPECT_EQ(bodyFraming("POST / HTTP/1.1\r\ntransfer-encoding:  Chunked \r\n\r\n"), BodyFraming::chunked);
+    EXPECT_EQ(bodyFraming("POST / HTTP/1.1\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"), BodyFraming::unsupported_coding);
+    EXPECT_EQ(bodyFraming("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n"),
+              BodyFraming::conflicting);
+    EXPECT_EQ(bodyFraming("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n"),
+              BodyFraming::conflicting);
+}
+
+TEST(CheckBody, AChunkedBodyWaitsUntilWholeAndOthersGoStraightOn) {
+    const std::string head = "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n";
+    EXPECT_EQ(checkBody(head + "3\r\nab", 1024), BodyCheck::wait);
+    EXPECT_EQ(checkBody(head + "3\r\nabc\r\n0\r\n\r\n", 1024), BodyCheck::parse);
+    EXPECT_EQ(checkBody(head + "5\r\nabcd\r\n0\r\n\r\n", 1024), BodyCheck::malformed_chunks);
+    EXPECT_EQ(checkBody("POST / HTTP/1.1\r\nContent-Length: 3\r\n\r\nab", 1024), BodyCheck::parse);
+    EXPECT_EQ(checkBody("\r\nPOST / HTTP/1.1\r\nTransfer-Encoding: x\r\n\r\n", 1024), BodyCheck::unsupported_coding);
+}
