@@ -58,7 +58,7 @@ TEST(Loader, RefusesEachBadFixtureWithItsReason) {
     expectRefused("fixture_cycle_a", "dependency cycle");
     expectRefused("fixture_cycle_b", "dependency cycle");
     expectRefused("fixture_overlap", "overlaps GET /api/v1/fixture/items/{id} of plugin 'fixture_good'");
-    expectRefused("fixture_old_sdk", std::string("needs SDK >=2.0.0 <3.0.0, this host provides ") + TESSERA_SDK_VERSION_STRING);
+    expectRefused("fixture_old_sdk", std::string("needs SDK >=3.0.0 <4.0.0, this host provides ") + TESSERA_SDK_VERSION_STRING);
 }
 
 TEST(Loader, RefusesAnIdLoadedTwice) {

@@ -92,7 +92,7 @@ TEST(TenantCli, MistakesAreNamedWithWhatWouldBeRight) {
     host.createTenant("acme");
     auto version = host.cli({"--version"});
     EXPECT_EQ(version.exit_code, 0) << version.out;
-    EXPECT_NE(version.out.find("SDK 1.6.0, ABI 5"), std::string::npos) << version.out;
+    EXPECT_NE(version.out.find("SDK 2.0.0, ABI 6"), std::string::npos) << version.out;
 
     auto typo = host.cli({"tenat", "list"});
     EXPECT_EQ(typo.exit_code, 2) << typo.out;

@@ -16,9 +16,13 @@ using namespace tessera::host;
 namespace {
 
 std::uint64_t charged = 0;
+bool budget_spent = false;
 void charge(lua_State* L, std::uint64_t steps) {
     charged += steps;
-    if (charged > 2'000'000) luaL_error(L, "instruction budget exceeded");
+    if (charged > 200'000) {
+        budget_spent = true;
+        luaL_error(L, "instruction budget exceeded");
+    }
 }
 
 lua_State* makeState() {
@@ -30,19 +34,23 @@ lua_State* makeState() {
     return L;
 }
 
-// string.<fn> and metered.<fn> on (s, p): the same results, or both an error.
+// metered.<fn> and string.<fn> on (s, p): the same results, or both an error. The one
+// difference allowed is the point of the metered matcher: it stops at its budget where
+// Lua's own backtracks on (`++++++++++++` over 45 '+' takes Lua millions of steps), so
+// then Lua's is not run at all, or the fuzzer would spend its time in it.
 void compare(lua_State* L, const char* fn, const std::string& s, const std::string& p) {
     std::string results[2];
     int status[2];
     for (int i = 0; i < 2; ++i) {
         const int top = lua_gettop(L);
-        lua_getglobal(L, i == 0 ? "string" : "metered");
+        lua_getglobal(L, i == 0 ? "metered" : "string");
         lua_getfield(L, -1, fn);
         lua_pushlstring(L, s.data(), s.size());
         lua_pushlstring(L, p.data(), p.size());
         const bool gsub = std::string(fn) == "gsub";
         if (gsub) lua_pushliteral(L, "<%0>");
         charged = 0;
+        budget_spent = false;
         status[i] = lua_pcall(L, gsub ? 3 : 2, LUA_MULTRET, 0);
         for (int k = top + 2; k <= lua_gettop(L); ++k) {
             std::size_t n = 0;
@@ -51,6 +59,7 @@ void compare(lua_State* L, const char* fn, const std::string& s, const std::stri
             lua_pop(L, 1);
         }
         lua_settop(L, top);
+        if (budget_spent) return;
     }
     if ((status[0] == LUA_OK) != (status[1] == LUA_OK)) __builtin_trap();
     if (status[0] == LUA_OK && results[0] != results[1]) __builtin_trap();

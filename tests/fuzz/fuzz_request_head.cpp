@@ -19,12 +19,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     Pistache::Http::RequestParser parser(64 * 1024);
     // Two pieces, split where the first byte says: requests arrive in any chunking.
     const std::size_t split = size ? data[0] % (size + 1) : 0;
+    ChunkedProgress chunked;  // kept across the pieces, as the server keeps it per connection
     try {
         for (const auto piece : {bytes.substr(0, split), bytes.substr(split)}) {
             if (!parser.feed(piece.data(), piece.size())) break;
             const auto received = bytes.substr(0, piece.data() + piece.size() - bytes.data());
             if (headStatus(received, 16 * 1024) == HeadStatus::complete) {
-                const auto body = checkBody(received, 64 * 1024);
+                const auto body = checkBody(received, 64 * 1024, chunked);
                 if (body == BodyCheck::wait) continue;
                 if (body != BodyCheck::parse) break;  // refused with a 4xx or 501
             }

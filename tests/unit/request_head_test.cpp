@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <initializer_list>
 #include <string>
 
 using namespace tessera::host;
@@ -20,9 +21,25 @@ TEST(ChunkedBody, EveryPrefixOfAGoodBodyWaitsForMore) {
         EXPECT_EQ(chunkedBody(body.substr(0, n), 1024).status, ChunkedStatus::incomplete) << n;
 }
 
+// The server resumes where the last piece ended; the answers are those of a fresh read.
+TEST(ChunkedBody, ResumingAfterEachPieceGivesWhatAFreshReadGives) {
+    const std::string body = "3\r\nabc\r\nA\r\n0123456789\r\n0\r\nX-T: 1\r\n\r\n";
+    ChunkedProgress progress;
+    for (std::size_t n = 0; n < body.size(); ++n)
+        EXPECT_EQ(chunkedBody(body.substr(0, n), 1024, progress).status, ChunkedStatus::incomplete) << n;
+    const auto whole = chunkedBody(body, 1024, progress);
+    EXPECT_EQ(whole.status, ChunkedStatus::complete);
+    EXPECT_EQ(whole.length, body.size());
+    ChunkedProgress limited;
+    EXPECT_EQ(chunkedBody("200\r\n" + std::string(0x200, 'x') + "\r\n", 1024, limited).status, ChunkedStatus::incomplete);
+    EXPECT_EQ(chunkedBody("200\r\n" + std::string(0x200, 'x') + "\r\n201\r\n", 1024, limited).status,
+              ChunkedStatus::too_large);
+}
+
 TEST(ChunkedBody, SizesThatDisagreeWithTheDataAreMalformed) {
-    for (const std::string body : {"5\r\nabcd\r\n0\r\n\r\n", "3\r\nabcd\r\n", "3;x=1\r\nabc\r\n", " 3\r\nabc\r\n", "+3\r\n",
-                                   "0x3\r\n", "\r\n", "0\r\nno colon\r\n\r\n", "0000000000000\r\n"})
+    for (const std::string& body : std::initializer_list<std::string>{"5\r\nabcd\r\n0\r\n\r\n", "3\r\nabcd\r\n", "3;x=1\r\nabc\r\n", " 3\r\nabc\r\n", "+3\r\n",
+                                   "0x3\r\n", "\r\n", "0\r\nno colon\r\n\r\n", "0000000000000\r\n",
+                                   "0\r\nX-Long: " + std::string(9000, 'x')})
         EXPECT_EQ(chunkedBody(body, 1024).status, ChunkedStatus::malformed) << body;
 }
 
@@ -44,9 +61,13 @@ TEST(BodyFraming, OnlyChunkedAloneIsRead) {
 
 TEST(CheckBody, AChunkedBodyWaitsUntilWholeAndOthersGoStraightOn) {
     const std::string head = "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n";
-    EXPECT_EQ(checkBody(head + "3\r\nab", 1024), BodyCheck::wait);
-    EXPECT_EQ(checkBody(head + "3\r\nabc\r\n0\r\n\r\n", 1024), BodyCheck::parse);
-    EXPECT_EQ(checkBody(head + "5\r\nabcd\r\n0\r\n\r\n", 1024), BodyCheck::malformed_chunks);
-    EXPECT_EQ(checkBody("POST / HTTP/1.1\r\nContent-Length: 3\r\n\r\nab", 1024), BodyCheck::parse);
-    EXPECT_EQ(checkBody("\r\nPOST / HTTP/1.1\r\nTransfer-Encoding: x\r\n\r\n", 1024), BodyCheck::unsupported_coding);
+    const auto check = [](const std::string& bytes) {
+        ChunkedProgress fresh;
+        return checkBody(bytes, 1024, fresh);
+    };
+    EXPECT_EQ(check(head + "3\r\nab"), BodyCheck::wait);
+    EXPECT_EQ(check(head + "3\r\nabc\r\n0\r\n\r\n"), BodyCheck::parse);
+    EXPECT_EQ(check(head + "5\r\nabcd\r\n0\r\n\r\n"), BodyCheck::malformed_chunks);
+    EXPECT_EQ(check("POST / HTTP/1.1\r\nContent-Length: 3\r\n\r\nab"), BodyCheck::parse);
+    EXPECT_EQ(check("\r\nPOST / HTTP/1.1\r\nTransfer-Encoding: x\r\n\r\n"), BodyCheck::unsupported_coding);
 }

@@ -105,6 +105,21 @@ TEST(Registry, RefusesRoutesWithUndeclaredPermissions) {
     EXPECT_THROW(reg.commit(p.take()), sdk::RegistrationError);
 }
 
+TEST(Registry, OnlyPostRoutesMayBeIdempotent) {
+    host::PluginRegistrar p("p");
+    auto nothing = [](const sdk::Request&, sdk::TenantScope&) { return sdk::Response::empty(); };
+    p.route({.method = sdk::Method::Post, .path = "/api/v1/p", .permission = "p.write", .handler = nothing,
+             .idempotent = true});
+    try {
+        p.route({.method = sdk::Method::Put, .path = "/api/v1/p/{id}", .permission = "p.write", .handler = nothing,
+                 .idempotent = true});
+        FAIL() << "a PUT route was accepted as idempotent";
+    } catch (const sdk::RegistrationError& e) {
+        EXPECT_NE(std::string(e.what()).find("PUT /api/v1/p/{id} is marked idempotent"), std::string::npos)
+            << e.what();
+    }
+}
+
 namespace {
 struct ServiceWithAHostName {
     static constexpr const char* kServiceName = "tessera.secrets";

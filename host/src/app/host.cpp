@@ -12,6 +12,7 @@
 #include "auth/auth_module.hpp"
 #include "core/master_key.hpp"
 #include "http/http_server.hpp"
+#include "http/idempotency.hpp"
 #include "workflows/workflow_engine.hpp"
 #include "auth/workflow_policy_impl.hpp"
 #include "mail/mail_module.hpp"
@@ -114,6 +115,20 @@ int Host::serve() {
             directory_->refreshIfChanged();
         } catch (const std::exception& e) {
             spdlog::warn("tenant cache refresh failed: {}", e.what());
+        }
+    });
+
+    // Stored Idempotency-Key answers outlive their replay window by an hour at most.
+    executor.every(std::chrono::hours(1), [this] {
+        for (const auto& rec : directory_->list()) {
+            if (!rec.active()) continue;
+            try {
+                tenants_->ensureMigrated(rec);
+                auto lease = pool_->acquire(rec.slug);
+                purgeIdempotencyKeys(lease.db());
+            } catch (const std::exception& e) {
+                spdlog::warn("[host tenant={}] purging idempotency keys failed: {}", rec.slug, e.what());
+            }
         }
     });
 

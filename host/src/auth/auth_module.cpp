@@ -1,5 +1,7 @@
 #include "auth/auth_module.hpp"
 
+#include <functional>
+
 #include "auth/auth_routes.hpp"
 
 namespace tessera::host::auth {
@@ -12,45 +14,62 @@ void AuthModule::declare(sdk::Registrar& r) {
     r.permission("tokens.manage", "List and revoke other users' API tokens");
     r.permission("audit.read", "Read the audit log");
 
-    using sdk::Method;
-    auto add = [&](Method m, const char* path, const char* permission, auto fn, bool is_public = false) {
-        sdk::Route route;
-        route.method = m;
-        route.path = path;
-        route.permission = permission;
-        route.is_public = is_public;
-        route.handler = [this, fn](const sdk::Request& req, sdk::TenantScope& scope) { return fn(auth_, req, scope); };
-        r.route(std::move(route));
-    };
+    // Every handler takes the auth service first (auth_routes.hpp, one file per concern).
+    using M = sdk::Method;
     namespace rt = routes;
-    add(Method::Post, "/api/v1/auth/login", "", rt::login, true);
-    add(Method::Post, "/api/v1/auth/password-reset/request", "", rt::requestPasswordReset, true);
-    add(Method::Post, "/api/v1/auth/password-reset", "", rt::resetPassword, true);
-    add(Method::Post, "/api/v1/auth/logout", kSelfPermission, rt::logout);
-    add(Method::Get, "/api/v1/auth/me", kSelfPermission, rt::me);
-    add(Method::Post, "/api/v1/auth/password", kSelfPermission, rt::changePassword);
-    add(Method::Post, "/api/v1/auth/2fa/totp/enroll", kSelfPermission, rt::enrollTotp);
-    add(Method::Post, "/api/v1/auth/2fa/totp/verify", kSelfPermission, rt::verifyTotp);
-    add(Method::Delete, "/api/v1/auth/2fa/totp", kSelfPermission, rt::disableTotp);
-    add(Method::Get, "/api/v1/auth/settings", "users.read", rt::getSettings);
-    add(Method::Put, "/api/v1/auth/settings", "roles.manage", rt::updateSettings);
-    add(Method::Get, "/api/v1/auth/plan", "users.read", rt::getPlan);
+    const auto auth = std::ref(auth_);
+    r.route({.method = M::Post, .path = "/api/v1/auth/login",
+             .handler = sdk::bindHandler(rt::login, auth), .is_public = true});
+    r.route({.method = M::Post, .path = "/api/v1/auth/password-reset/request",
+             .handler = sdk::bindHandler(rt::requestPasswordReset, auth), .is_public = true});
+    r.route({.method = M::Post, .path = "/api/v1/auth/password-reset",
+             .handler = sdk::bindHandler(rt::resetPassword, auth), .is_public = true});
+    r.route({.method = M::Post, .path = "/api/v1/auth/logout", .permission = kSelfPermission,
+             .handler = sdk::bindHandler(rt::logout, auth)});
+    r.route({.method = M::Get, .path = "/api/v1/auth/me", .permission = kSelfPermission,
+             .handler = sdk::bindHandler(rt::me, auth)});
+    r.route({.method = M::Post, .path = "/api/v1/auth/password", .permission = kSelfPermission,
+             .handler = sdk::bindHandler(rt::changePassword, auth)});
+    r.route({.method = M::Post, .path = "/api/v1/auth/2fa/totp/enroll", .permission = kSelfPermission,
+             .handler = sdk::bindHandler(rt::enrollTotp, auth)});
+    r.route({.method = M::Post, .path = "/api/v1/auth/2fa/totp/verify", .permission = kSelfPermission,
+             .handler = sdk::bindHandler(rt::verifyTotp, auth)});
+    r.route({.method = M::Delete, .path = "/api/v1/auth/2fa/totp", .permission = kSelfPermission,
+             .handler = sdk::bindHandler(rt::disableTotp, auth)});
+    r.route({.method = M::Get, .path = "/api/v1/auth/settings", .permission = "users.read",
+             .handler = sdk::bindHandler(rt::getSettings, auth)});
+    r.route({.method = M::Put, .path = "/api/v1/auth/settings", .permission = "roles.manage",
+             .handler = sdk::bindHandler(rt::updateSettings, auth)});
+    r.route({.method = M::Get, .path = "/api/v1/auth/plan", .permission = "users.read",
+             .handler = sdk::bindHandler(rt::getPlan, auth)});
 
-    add(Method::Get, "/api/v1/tokens", kSelfPermission, rt::listTokens);
-    add(Method::Post, "/api/v1/tokens", kSelfPermission, rt::createToken);
-    add(Method::Delete, "/api/v1/tokens/{id}", kSelfPermission, rt::revokeToken);
+    r.route({.method = M::Get, .path = "/api/v1/tokens", .permission = kSelfPermission,
+             .handler = sdk::bindHandler(rt::listTokens, auth)});
+    r.route({.method = M::Post, .path = "/api/v1/tokens", .permission = kSelfPermission,
+             .handler = sdk::bindHandler(rt::createToken, auth)});
+    r.route({.method = M::Delete, .path = "/api/v1/tokens/{id}", .permission = kSelfPermission,
+             .handler = sdk::bindHandler(rt::revokeToken, auth)});
 
-    add(Method::Get, "/api/v1/roles", "users.read", rt::listRoles);
-    add(Method::Post, "/api/v1/roles", "roles.manage", rt::createRole);
-    add(Method::Put, "/api/v1/roles/{id}", "roles.manage", rt::updateRole);
-    add(Method::Delete, "/api/v1/roles/{id}", "roles.manage", rt::deleteRole);
+    r.route({.method = M::Get, .path = "/api/v1/roles", .permission = "users.read",
+             .handler = sdk::bindHandler(rt::listRoles, auth)});
+    r.route({.method = M::Post, .path = "/api/v1/roles", .permission = "roles.manage",
+             .handler = sdk::bindHandler(rt::createRole, auth)});
+    r.route({.method = M::Put, .path = "/api/v1/roles/{id}", .permission = "roles.manage",
+             .handler = sdk::bindHandler(rt::updateRole, auth)});
+    r.route({.method = M::Delete, .path = "/api/v1/roles/{id}", .permission = "roles.manage",
+             .handler = sdk::bindHandler(rt::deleteRole, auth)});
 
-    add(Method::Get, "/api/v1/users", "users.read", rt::listUsers);
-    add(Method::Post, "/api/v1/users", "users.manage", rt::createUserRoute);
-    add(Method::Get, "/api/v1/users/{id}", "users.read", rt::getUser);
-    add(Method::Patch, "/api/v1/users/{id}", "users.manage", rt::updateUser);
+    r.route({.method = M::Get, .path = "/api/v1/users", .permission = "users.read",
+             .handler = sdk::bindHandler(rt::listUsers, auth)});
+    r.route({.method = M::Post, .path = "/api/v1/users", .permission = "users.manage",
+             .handler = sdk::bindHandler(rt::createUserRoute, auth)});
+    r.route({.method = M::Get, .path = "/api/v1/users/{id}", .permission = "users.read",
+             .handler = sdk::bindHandler(rt::getUser, auth)});
+    r.route({.method = M::Patch, .path = "/api/v1/users/{id}", .permission = "users.manage",
+             .handler = sdk::bindHandler(rt::updateUser, auth)});
 
-    add(Method::Get, "/api/v1/audit", "audit.read", rt::listAudit);
+    r.route({.method = M::Get, .path = "/api/v1/audit", .permission = "audit.read",
+             .handler = sdk::bindHandler(rt::listAudit, auth)});
 }
 
 }  // namespace tessera::host::auth

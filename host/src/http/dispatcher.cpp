@@ -6,6 +6,8 @@
 #include <spdlog/spdlog.h>
 #include <tessera/sdk/rest/ids.hpp>
 
+#include "http/idempotency.hpp"
+
 namespace tessera::host {
 
 std::string newRequestId() { return sdk::rest::randomIdChars(16); }
@@ -291,7 +293,8 @@ bool Dispatcher::invoke(Call& call) {
     try {
         sdk::Response out;
         try {
-            out = entry.route.handler(call.req, *call.scope);
+            out = entry.route.idempotent ? answerOnce(entry.route.handler, call.req, *call.scope)
+                                         : entry.route.handler(call.req, *call.scope);
         } catch (const sdk::ApiError& e) {
             out = e.toResponse();
         }

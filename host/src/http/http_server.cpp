@@ -86,11 +86,20 @@ struct Connection {
     // it is open the socket is too: it closes once Pistache and every answer let go.)
     int socket = -1;
     // Network thread only: whether the bytes received so far end inside a request, and
-    // those bytes, to tell whether more follow the request (see requestEnd); whether the
-    // connection is to close once its answer is out, so nothing more is read from it.
+    // those bytes, to tell whether more follow the request (see requestEnd), with how far
+    // a chunked body in them is read; whether the connection is to close once its answer
+    // is out, so nothing more is read from it.
     bool mid_request = false;
     std::string received;
+    ChunkedProgress chunked;
     bool closing = false;
+
+    // The request in `received` is over (taken or refused): what arrives next starts another.
+    void nextRequest() {
+        mid_request = false;
+        received.clear();
+        chunked = {};
+    }
 
     explicit Connection(int fd) : socket(::fcntl(fd, F_DUPFD_CLOEXEC, 0)) {}
     ~Connection() {
@@ -453,8 +462,7 @@ public:
             refuse(*shared_->executor, state, request.version() == Http::Version::Http11,
                    jsonError(status, code, message));
             parser->reset();
-            state->mid_request = false;
-            state->received.clear();
+            state->nextRequest();
         };
         auto malformed = [&] {
             if (unsupportedVersion(state->received))
@@ -466,7 +474,7 @@ public:
         // a chunked body is held back until all of it is here and well formed (see
         // request_head.hpp).
         auto framedBodyArrived = [&] {
-            switch (checkBody(state->received, shared_->max_body_bytes)) {
+            switch (checkBody(state->received, shared_->max_body_bytes, state->chunked)) {
                 case BodyCheck::parse:
                     return true;
                 case BodyCheck::wait:
@@ -522,10 +530,9 @@ public:
                 state->mid_request = true;
                 return;
             }
-            state->mid_request = false;
             const bool more =
                 requestEnd(state->received, request, shared_->max_body_bytes) < state->received.size();
-            state->received.clear();
+            state->nextRequest();
             // Without a Connection header, HTTP/1.1 keeps the connection and HTTP/1.0 closes
             // it (RFC 9112 9.3): answering "close" to every 1.1 client that relies on the
             // default made it reconnect for each request (half the throughput under wrk).

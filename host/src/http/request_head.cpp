@@ -79,13 +79,15 @@ BodyFraming bodyFraming(std::string_view head) {
     return chunked ? BodyFraming::chunked : BodyFraming::unsupported_coding;
 }
 
-ChunkedBody chunkedBody(std::string_view bytes, std::size_t max_body_bytes) {
+ChunkedBody chunkedBody(std::string_view bytes, std::size_t max_body_bytes, ChunkedProgress& progress) {
     // Hex digits beyond this many cannot be a size any limit here allows, and stopping
     // before 16 keeps the sum from overflowing.
     constexpr std::size_t kMaxSizeDigits = 12;
-    std::size_t at = 0;
-    std::size_t total = 0;
-    for (;;) {
+    // Nothing reads trailers; the bound keeps a trailer line trickled in byte by byte
+    // from being searched again with every piece.
+    constexpr std::size_t kMaxTrailerLine = 8 * 1024;
+    std::size_t& at = progress.at;
+    while (!progress.trailers) {
         const auto eol = bytes.find(kCrlf, at);
         auto line = bytes.substr(at, eol == std::string_view::npos ? bytes.size() - at : eol - at);
         if (eol == std::string_view::npos && line.ends_with('\r')) line.remove_suffix(1);
@@ -98,21 +100,27 @@ ChunkedBody chunkedBody(std::string_view bytes, std::size_t max_body_bytes) {
         }
         if (eol == std::string_view::npos) return {ChunkedStatus::incomplete};
         if (line.empty()) return {ChunkedStatus::malformed};
-        total += size;
-        if (total > max_body_bytes) return {ChunkedStatus::too_large};
-        at = eol + 2;
-        if (size == 0) break;
-        if (bytes.size() < at + size + 2) {
+        if (progress.total + size > max_body_bytes) return {ChunkedStatus::too_large};
+        const auto data = eol + 2;
+        if (size == 0) {
+            at = data;
+            progress.trailers = true;
+            break;
+        }
+        if (bytes.size() < data + size + 2) {
             // What has arrived of the data's end must already be its CRLF.
-            const auto tail = bytes.substr(std::min(bytes.size(), at + size));
+            const auto tail = bytes.substr(std::min(bytes.size(), data + size));
             return {kCrlf.starts_with(tail) ? ChunkedStatus::incomplete : ChunkedStatus::malformed};
         }
-        if (bytes.substr(at + size, 2) != kCrlf) return {ChunkedStatus::malformed};
-        at += size + 2;
+        if (bytes.substr(data + size, 2) != kCrlf) return {ChunkedStatus::malformed};
+        progress.total += size;
+        at = data + size + 2;
     }
     // Trailer fields, then the empty line that ends the body.
     for (;;) {
         const auto eol = bytes.find(kCrlf, at);
+        if ((eol == std::string_view::npos ? bytes.size() : eol) - at > kMaxTrailerLine)
+            return {ChunkedStatus::malformed};
         if (eol == std::string_view::npos) return {ChunkedStatus::incomplete};
         if (eol == at) return {ChunkedStatus::complete, eol + 2};
         if (bytes.substr(at, eol - at).find(':') == std::string_view::npos) return {ChunkedStatus::malformed};
@@ -120,7 +128,7 @@ ChunkedBody chunkedBody(std::string_view bytes, std::size_t max_body_bytes) {
     }
 }
 
-BodyCheck checkBody(std::string_view bytes, std::size_t max_body_bytes) {
+BodyCheck checkBody(std::string_view bytes, std::size_t max_body_bytes, ChunkedProgress& progress) {
     const auto start = bodyStart(bytes);
     if (start == std::string_view::npos) return BodyCheck::parse;
     switch (bodyFraming(bytes.substr(0, start))) {
@@ -133,7 +141,7 @@ BodyCheck checkBody(std::string_view bytes, std::size_t max_body_bytes) {
         case BodyFraming::chunked:
             break;
     }
-    switch (chunkedBody(bytes.substr(start), max_body_bytes).status) {
+    switch (chunkedBody(bytes.substr(start), max_body_bytes, progress).status) {
         case ChunkedStatus::complete:
             return BodyCheck::parse;
         case ChunkedStatus::incomplete:

@@ -41,18 +41,34 @@ struct ChunkedBody {
     std::size_t length = 0;
 };
 
-// Reads a chunked body (RFC 9112 7.1) from `bytes`, which start right after the head:
-// sizes in hex digits only, each chunk's data followed by CRLF, then a zero-size chunk,
-// trailer lines and an empty line. Chunk extensions are refused as malformed: nothing
-// here uses them and Pistache's parser would misread them. too_large: the data announced
-// so far exceeds `max_body_bytes`, known before it arrives.
-ChunkedBody chunkedBody(std::string_view bytes, std::size_t max_body_bytes);
+// How far a chunked body has been read. The connection keeps it between the pieces of
+// one request, so a body that arrives in many small pieces is read once rather than
+// again from its start with every piece (quadratic in the body for a client that
+// trickles it). Valid only for the same growing bytes; reset for the next request.
+struct ChunkedProgress {
+    std::size_t at = 0;     // offset of the first line not yet read whole
+    std::size_t total = 0;  // the data announced by the chunks before `at`
+    bool trailers = false;  // the last chunk is read: `at` is among the trailer lines
+};
+
+// Reads a chunked body (RFC 9112 7.1) from `bytes`, which start right after the head,
+// resuming at `progress`: sizes in hex digits only, each chunk's data followed by CRLF,
+// then a zero-size chunk, trailer lines and an empty line. Chunk extensions are refused
+// as malformed: nothing here uses them and Pistache's parser would misread them; so is
+// a trailer line longer than 8 KiB.
+// too_large: the data announced so far exceeds `max_body_bytes`, known before it arrives.
+ChunkedBody chunkedBody(std::string_view bytes, std::size_t max_body_bytes, ChunkedProgress& progress);
+// The same from the body's start, for bytes read once.
+inline ChunkedBody chunkedBody(std::string_view bytes, std::size_t max_body_bytes) {
+    ChunkedProgress from_start;
+    return chunkedBody(bytes, max_body_bytes, from_start);
+}
 
 // Whether the bytes received so far of a request whose head is complete may go to
 // Pistache's parser (`parse`), must wait for more of a chunked body (`wait`), or are
 // refused: the framing is ambiguous or a coding other than chunked (bodyFraming), or
-// the chunked body is malformed or too large (chunkedBody).
+// the chunked body is malformed or too large (chunkedBody, resuming at `progress`).
 enum class BodyCheck { parse, wait, ambiguous_framing, unsupported_coding, malformed_chunks, too_large };
-BodyCheck checkBody(std::string_view bytes, std::size_t max_body_bytes);
+BodyCheck checkBody(std::string_view bytes, std::size_t max_body_bytes, ChunkedProgress& progress);
 
 }  // namespace tessera::host

@@ -53,7 +53,8 @@ const std::string& templateName(const sdk::Request& req) {
 void MailModule::declare(sdk::Registrar& r) {
     r.permission(kPermission, "See outgoing e-mail and its delivery, retry it, manage mail templates and the sender");
 
-    r.route({M::Get, "/api/v1/mail", kPermission, [](const sdk::Request& req, sdk::TenantScope& scope) {
+    r.route({.method = M::Get, .path = "/api/v1/mail", .permission = kPermission,
+             .handler = [](const sdk::Request& req, sdk::TenantScope& scope) {
                  std::string sql = kMessageColumns;
                  sdk::Params params;
                  std::vector<std::string> where;
@@ -91,7 +92,8 @@ void MailModule::declare(sdk::Registrar& r) {
                  return sdk::Response::json({{"data", data}, {"next_cursor", next}});
              }});
 
-    r.route({M::Post, "/api/v1/mail/{id}/retry", kPermission, [](const sdk::Request& req, sdk::TenantScope& scope) {
+    r.route({.method = M::Post, .path = "/api/v1/mail/{id}/retry", .permission = kPermission,
+             .handler = [](const sdk::Request& req, sdk::TenantScope& scope) {
                  const std::string& id = req.param("id");
                  auto row = scope.db().queryOne(std::string(kMessageColumns) + " WHERE id = ?", {id});
                  if (!row) throw ApiError(404, "mail_not_found", "no such message");
@@ -105,21 +107,24 @@ void MailModule::declare(sdk::Registrar& r) {
                  return sdk::Response::json(messageJson(*scope.db().queryOne(std::string(kMessageColumns) + " WHERE id = ?", {id})));
              }});
 
-    r.route({M::Get, "/api/v1/mail/templates", kPermission, [](const sdk::Request&, sdk::TenantScope& scope) {
+    r.route({.method = M::Get, .path = "/api/v1/mail/templates", .permission = kPermission,
+             .handler = [](const sdk::Request&, sdk::TenantScope& scope) {
                  Json data = Json::array();
                  for (const auto& row : scope.db().query("SELECT name, body, updated_at FROM mail_templates ORDER BY name"))
                      data.push_back({{"name", row["name"].asText()}, {"body", row["body"].asText()},
                                      {"updated_at", row["updated_at"].asText()}});
                  return sdk::Response::json({{"data", data}});
              }});
-    r.route({M::Get, "/api/v1/mail/templates/{name}", kPermission, [](const sdk::Request& req, sdk::TenantScope& scope) {
+    r.route({.method = M::Get, .path = "/api/v1/mail/templates/{name}", .permission = kPermission,
+             .handler = [](const sdk::Request& req, sdk::TenantScope& scope) {
                  auto row = scope.db().queryOne("SELECT name, body, updated_at FROM mail_templates WHERE name = ?",
                                                 {templateName(req)});
                  if (!row) throw ApiError(404, "template_not_found", "no such mail template");
                  return sdk::Response::json({{"name", (*row)["name"].asText()}, {"body", (*row)["body"].asText()},
                                              {"updated_at", (*row)["updated_at"].asText()}});
              }});
-    r.route({M::Put, "/api/v1/mail/templates/{name}", kPermission, [](const sdk::Request& req, sdk::TenantScope& scope) {
+    r.route({.method = M::Put, .path = "/api/v1/mail/templates/{name}", .permission = kPermission,
+             .handler = [](const sdk::Request& req, sdk::TenantScope& scope) {
                  const std::string name = templateName(req);
                  const Json body = sdk::parseJsonObject(req);
                  const std::string text = sdk::rest::requiredString(body, "body", 256 * 1024);
@@ -136,17 +141,20 @@ void MailModule::declare(sdk::Registrar& r) {
                  });
                  return sdk::Response::json({{"name", name}, {"body", text}, {"updated_at", now}});
              }});
-    r.route({M::Delete, "/api/v1/mail/templates/{name}", kPermission, [](const sdk::Request& req, sdk::TenantScope& scope) {
+    r.route({.method = M::Delete, .path = "/api/v1/mail/templates/{name}", .permission = kPermission,
+             .handler = [](const sdk::Request& req, sdk::TenantScope& scope) {
                  if (scope.db().execute("DELETE FROM mail_templates WHERE name = ?", {templateName(req)}) == 0)
                      throw ApiError(404, "template_not_found", "no such mail template");
                  return sdk::Response::empty(204);
              }});
 
-    r.route({M::Get, "/api/v1/mail/settings", kPermission, [](const sdk::Request&, sdk::TenantScope& scope) {
+    r.route({.method = M::Get, .path = "/api/v1/mail/settings", .permission = kPermission,
+             .handler = [](const sdk::Request&, sdk::TenantScope& scope) {
                  auto row = scope.db().queryOne("SELECT value FROM tessera_settings WHERE key = 'mail.from'");
                  return sdk::Response::json({{"from", row ? Json((*row)["value"].asText()) : Json()}});
              }});
-    r.route({M::Put, "/api/v1/mail/settings", kPermission, [](const sdk::Request& req, sdk::TenantScope& scope) {
+    r.route({.method = M::Put, .path = "/api/v1/mail/settings", .permission = kPermission,
+             .handler = [](const sdk::Request& req, sdk::TenantScope& scope) {
                  const Json body = sdk::parseJsonObject(req);
                  auto it = body.find("from");
                  if (it == body.end()) invalidField("from", "is required (a sender like \"Acme <billing@acme.example>\", or null)");

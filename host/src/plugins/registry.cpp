@@ -41,6 +41,8 @@ void PluginRegistrar::route(sdk::Route route) {
     check(static_cast<bool>(route.handler), "route " + describe(route) + " has no handler");
     check(route.is_public || !route.permission.empty(),
           "route " + describe(route) + " needs a permission or must be marked public");
+    check(!route.idempotent || route.method == sdk::Method::Post,
+          "route " + describe(route) + " is marked idempotent, which only a POST route may be");
     Router local;
     for (const auto& r : d_.routes) local.add({r, d_.plugin});
     check(local.conflicting(route) == nullptr, "route " + describe(route) + " is declared twice");

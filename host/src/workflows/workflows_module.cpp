@@ -150,14 +150,15 @@ void WorkflowsModule::declare(sdk::Registrar& r) {
         return t;
     };
 
-    r.route({M::Get, "/api/v1/workflows", "workflows.read", [](const sdk::Request& req, sdk::TenantScope& scope) {
+    r.route({.method = M::Get, .path = "/api/v1/workflows", .permission = "workflows.read",
+             .handler = [](const sdk::Request& req, sdk::TenantScope& scope) {
                  const bool with_source = req.queryParam("include").value_or("") == "source";
                  Json data = Json::array();
                  for (const auto& w : WorkflowStore(scope.db()).list()) data.push_back(w.toJson(with_source));
                  return sdk::Response::json({{"data", data}});
              }});
-    r.route({M::Post, "/api/v1/workflows", "workflows.manage",
-             [this, changed, tenantOf](const sdk::Request& req, sdk::TenantScope& scope) {
+    r.route({.method = M::Post, .path = "/api/v1/workflows", .permission = "workflows.manage",
+             .handler = [this, changed, tenantOf](const sdk::Request& req, sdk::TenantScope& scope) {
                  auto tenant = tenantOf(scope);
                  auto draft = draftFrom(parseBody(req), {}, true, engine(), *tenant);
                  WorkflowStore store(scope.db());
@@ -166,12 +167,13 @@ void WorkflowsModule::declare(sdk::Registrar& r) {
                  changed(scope, wf);
                  return sdk::Response::json(wf.toJson(), 201);
              }});
-    r.route({M::Get, "/api/v1/workflows/{id}", "workflows.read", [](const sdk::Request& req, sdk::TenantScope& scope) {
+    r.route({.method = M::Get, .path = "/api/v1/workflows/{id}", .permission = "workflows.read",
+             .handler = [](const sdk::Request& req, sdk::TenantScope& scope) {
                  WorkflowStore store(scope.db());
                  return sdk::Response::json(requireWorkflow(store, req.param("id")).toJson());
              }});
-    r.route({M::Patch, "/api/v1/workflows/{id}", "workflows.manage",
-             [this, changed, tenantOf](const sdk::Request& req, sdk::TenantScope& scope) {
+    r.route({.method = M::Patch, .path = "/api/v1/workflows/{id}", .permission = "workflows.manage",
+             .handler = [this, changed, tenantOf](const sdk::Request& req, sdk::TenantScope& scope) {
                  auto tenant = tenantOf(scope);
                  WorkflowStore store(scope.db());
                  auto current = requireWorkflow(store, req.param("id"));
@@ -180,8 +182,8 @@ void WorkflowsModule::declare(sdk::Registrar& r) {
                  changed(scope, wf);
                  return sdk::Response::json(wf.toJson());
              }});
-    r.route({M::Delete, "/api/v1/workflows/{id}", "workflows.manage",
-             [this](const sdk::Request& req, sdk::TenantScope& scope) {
+    r.route({.method = M::Delete, .path = "/api/v1/workflows/{id}", .permission = "workflows.manage",
+             .handler = [this](const sdk::Request& req, sdk::TenantScope& scope) {
                  WorkflowStore store(scope.db());
                  auto wf = requireWorkflow(store, req.param("id"));
                  store.remove(wf.id);
@@ -189,14 +191,14 @@ void WorkflowsModule::declare(sdk::Registrar& r) {
                  if (auto t = e.tenantRecord(scope.tenant().slug)) e.workflowsChanged(*t, scope.db());
                  return sdk::Response::empty();
              }});
-    r.route({M::Get, "/api/v1/workflows/{id}/versions", "workflows.read",
-             [](const sdk::Request& req, sdk::TenantScope& scope) {
+    r.route({.method = M::Get, .path = "/api/v1/workflows/{id}/versions", .permission = "workflows.read",
+             .handler = [](const sdk::Request& req, sdk::TenantScope& scope) {
                  WorkflowStore store(scope.db());
                  auto wf = requireWorkflow(store, req.param("id"));
                  return sdk::Response::json({{"data", store.versions(wf.id)}});
              }});
-    r.route({M::Post, "/api/v1/workflows/{id}/rollback", "workflows.manage",
-             [changed](const sdk::Request& req, sdk::TenantScope& scope) {
+    r.route({.method = M::Post, .path = "/api/v1/workflows/{id}/rollback", .permission = "workflows.manage",
+             .handler = [changed](const sdk::Request& req, sdk::TenantScope& scope) {
                  const Json body = parseBody(req);
                  if (!body.contains("version") || !body["version"].is_number_integer())
                      throw ApiError(422, "validation_failed", "name the version to roll back to",
@@ -215,8 +217,9 @@ void WorkflowsModule::declare(sdk::Registrar& r) {
                  return sdk::Response::json(wf.toJson());
              }});
     for (const bool enable : {true, false}) {
-        r.route({M::Post, std::string("/api/v1/workflows/{id}/") + (enable ? "enable" : "disable"), "workflows.manage",
-                 [changed, enable](const sdk::Request& req, sdk::TenantScope& scope) {
+        r.route({.method = M::Post, .path = enable ? "/api/v1/workflows/{id}/enable" : "/api/v1/workflows/{id}/disable",
+                 .permission = "workflows.manage",
+                 .handler = [changed, enable](const sdk::Request& req, sdk::TenantScope& scope) {
                      WorkflowStore store(scope.db());
                      auto wf = requireWorkflow(store, req.param("id"));
                      store.setEnabled(wf.id, enable);
@@ -262,10 +265,13 @@ void WorkflowsModule::declare(sdk::Registrar& r) {
         };
     };
     // The run happens on the tenant's workflow queue while the request waits for it.
-    r.route({M::Post, "/api/v1/workflows/{id}/test", "workflows.manage", runRoute(true), false, true});
-    r.route({M::Post, "/api/v1/workflows/{id}/run", "workflows.manage", runRoute(false), false, true});
+    r.route({.method = M::Post, .path = "/api/v1/workflows/{id}/test", .permission = "workflows.manage",
+             .handler = runRoute(true), .outside_group_commit = true});
+    r.route({.method = M::Post, .path = "/api/v1/workflows/{id}/run", .permission = "workflows.manage",
+             .handler = runRoute(false), .outside_group_commit = true});
 
-    r.route({M::Get, "/api/v1/workflow-runs", "workflows.read", [this](const sdk::Request& req, sdk::TenantScope& scope) {
+    r.route({.method = M::Get, .path = "/api/v1/workflow-runs", .permission = "workflows.read",
+             .handler = [this](const sdk::Request& req, sdk::TenantScope& scope) {
                  RunFilter f;
                  f.workflow_id = req.queryParam("workflow_id").value_or("");
                  f.status = req.queryParam("status").value_or("");
@@ -282,14 +288,15 @@ void WorkflowsModule::declare(sdk::Registrar& r) {
                  for (const auto& run : WorkflowStore(scope.db()).runs(f, next)) data.push_back(run.toJson());
                  return sdk::Response::json({{"data", data}, {"next_cursor", next.empty() ? Json() : Json(next)}});
              }});
-    r.route({M::Get, "/api/v1/workflow-runs/{id}", "workflows.read",
-             [this](const sdk::Request& req, sdk::TenantScope& scope) {
+    r.route({.method = M::Get, .path = "/api/v1/workflow-runs/{id}", .permission = "workflows.read",
+             .handler = [this](const sdk::Request& req, sdk::TenantScope& scope) {
                  engine().flushRunLog(req.tenant.slug);
                  auto run = WorkflowStore(scope.db()).run(req.param("id"));
                  if (!run) throw ApiError(404, "run_not_found", "no run with id '" + req.param("id") + "'");
                  return sdk::Response::json(run->toJson());
              }});
-    r.route({M::Get, "/api/v1/workflow-jobs", "workflows.read", [](const sdk::Request&, sdk::TenantScope& scope) {
+    r.route({.method = M::Get, .path = "/api/v1/workflow-jobs", .permission = "workflows.read",
+             .handler = [](const sdk::Request&, sdk::TenantScope& scope) {
                  Json data = Json::array();
                  for (const auto& row : scope.db().query(
                           "SELECT id, workflow_id, kind, name, payload, due_at, status, created_at FROM workflow_jobs "
@@ -304,7 +311,8 @@ void WorkflowsModule::declare(sdk::Registrar& r) {
                                      {"created_at", row["created_at"].asText()}});
                  return sdk::Response::json({{"data", data}});
              }});
-    r.route({M::Get, "/api/v1/workflow-outbox", "workflows.read", [](const sdk::Request& req, sdk::TenantScope& scope) {
+    r.route({.method = M::Get, .path = "/api/v1/workflow-outbox", .permission = "workflows.read",
+             .handler = [](const sdk::Request& req, sdk::TenantScope& scope) {
                  std::string sql =
                      "SELECT id, workflow_id, run_id, method, url, status, attempts, next_attempt_at, last_error, "
                      "response_status, created_at, updated_at FROM workflow_http_outbox";
@@ -336,12 +344,12 @@ void WorkflowsModule::declare(sdk::Registrar& r) {
                     {"time_zone", tenantTimeZone(scope.db())},
                     {"webhook_secret", webhookSecret(scope.db())}};
     };
-    r.route({M::Get, "/api/v1/workflow-settings", "workflows.manage",
-             [settingsJson](const sdk::Request&, sdk::TenantScope& scope) {
+    r.route({.method = M::Get, .path = "/api/v1/workflow-settings", .permission = "workflows.manage",
+             .handler = [settingsJson](const sdk::Request&, sdk::TenantScope& scope) {
                  return sdk::Response::json(settingsJson(scope));
              }});
-    r.route({M::Put, "/api/v1/workflow-settings", "workflows.manage",
-             [this, settingsJson](const sdk::Request& req, sdk::TenantScope& scope) {
+    r.route({.method = M::Put, .path = "/api/v1/workflow-settings", .permission = "workflows.manage",
+             .handler = [this, settingsJson](const sdk::Request& req, sdk::TenantScope& scope) {
                  const Json body = parseBody(req);
                  Json errors = Json::object();
                  std::vector<std::string> hosts;
@@ -374,8 +382,8 @@ void WorkflowsModule::declare(sdk::Registrar& r) {
                  }
                  return sdk::Response::json(settingsJson(scope));
              }});
-    r.route({M::Post, "/api/v1/workflow-settings/rotate-secret", "workflows.manage",
-             [settingsJson](const sdk::Request&, sdk::TenantScope& scope) {
+    r.route({.method = M::Post, .path = "/api/v1/workflow-settings/rotate-secret", .permission = "workflows.manage",
+             .handler = [settingsJson](const sdk::Request&, sdk::TenantScope& scope) {
                  rotateWebhookSecret(scope.db());
                  return sdk::Response::json(settingsJson(scope));
              }});

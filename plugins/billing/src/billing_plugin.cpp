@@ -6,7 +6,6 @@
 #include <tessera/sdk.hpp>
 #include <tessera/sdk/migrations.hpp>
 #include <tessera/sdk/rest/dates.hpp>
-#include <tessera/sdk/rest/idempotency.hpp>
 
 #include "access.hpp"
 #include "catalog.hpp"
@@ -24,9 +23,6 @@ namespace tessera::plugins::billing {
 
 using namespace sdk::rest;
 
-// Created by migrations/0002_create_idempotency_keys.sql.
-constexpr const char* kIdempotencyTable = "billing_idempotency_keys";
-
 class BillingPlugin final : public sdk::Plugin {
 public:
     void declare(sdk::Registrar& r) override {
@@ -43,15 +39,19 @@ public:
         r.permission("billing.admin", "Change billing settings (numbering, PIX, webhook secrets), tax rates; run billing jobs");
 
         using M = sdk::Method;
-        const std::string base = "/api/v1/billing";
-        auto once = [](sdk::Handler h) { return idempotent(kIdempotencyTable, std::move(h)); };
-        r.route({M::Get, base + "/settings", "billing.read", getSettingsRoute});
-        r.route({M::Patch, base + "/settings", "billing.admin", patchSettingsRoute});
+        r.route({.method = M::Get, .path = "/api/v1/billing/settings", .permission = "billing.read",
+                 .handler = getSettingsRoute});
+        r.route({.method = M::Patch, .path = "/api/v1/billing/settings", .permission = "billing.admin",
+                 .handler = patchSettingsRoute});
 
-        r.route({M::Get, base + "/tax-rates", "billing.read", listTaxRatesRoute});
-        r.route({M::Post, base + "/tax-rates", "billing.admin", once(createTaxRateRoute)});
-        r.route({M::Get, base + "/tax-rates/{id}", "billing.read", getTaxRateRoute});
-        r.route({M::Patch, base + "/tax-rates/{id}", "billing.admin", patchTaxRateRoute});
+        r.route({.method = M::Get, .path = "/api/v1/billing/tax-rates", .permission = "billing.read",
+                 .handler = listTaxRatesRoute});
+        r.route({.method = M::Post, .path = "/api/v1/billing/tax-rates", .permission = "billing.admin",
+                 .handler = createTaxRateRoute, .idempotent = true});
+        r.route({.method = M::Get, .path = "/api/v1/billing/tax-rates/{id}", .permission = "billing.read",
+                 .handler = getTaxRateRoute});
+        r.route({.method = M::Patch, .path = "/api/v1/billing/tax-rates/{id}", .permission = "billing.admin",
+                 .handler = patchTaxRateRoute});
 
         // Every route of a collection runs under the caller's role for it (access.hpp):
         // own records only, hidden fields. `item`: the {id} must be visible to the caller;
@@ -62,50 +62,74 @@ public:
         auto item = [](R res, sdk::Handler h) { return underRole(res, true, false, std::move(h)); };
         auto itemCreate = [](R res, sdk::Handler h) { return underRole(res, true, true, std::move(h)); };
 
-        r.route({M::Get, base + "/products", "billing.read", collection(R::Products, listProductsRoute)});
-        r.route({M::Post, base + "/products", "billing.write", once(create(R::Products, createProductRoute))});
-        r.route({M::Get, base + "/products/{id}", "billing.read", collection(R::Products, getProductRoute)});
-        r.route({M::Patch, base + "/products/{id}", "billing.write", collection(R::Products, patchProductRoute)});
-        r.route({M::Delete, base + "/products/{id}", "billing.delete", collection(R::Products, deleteProductRoute)});
+        r.route({.method = M::Get, .path = "/api/v1/billing/products", .permission = "billing.read",
+                 .handler = collection(R::Products, listProductsRoute)});
+        r.route({.method = M::Post, .path = "/api/v1/billing/products", .permission = "billing.write",
+                 .handler = create(R::Products, createProductRoute), .idempotent = true});
+        r.route({.method = M::Get, .path = "/api/v1/billing/products/{id}", .permission = "billing.read",
+                 .handler = collection(R::Products, getProductRoute)});
+        r.route({.method = M::Patch, .path = "/api/v1/billing/products/{id}", .permission = "billing.write",
+                 .handler = collection(R::Products, patchProductRoute)});
+        r.route({.method = M::Delete, .path = "/api/v1/billing/products/{id}", .permission = "billing.delete",
+                 .handler = collection(R::Products, deleteProductRoute)});
 
-        r.route({M::Get, base + "/invoices", "billing.read", collection(R::Invoices, listInvoicesRoute)});
-        r.route({M::Post, base + "/invoices", "billing.write", once(create(R::Invoices, createInvoiceRoute))});
-        r.route({M::Get, base + "/invoices/{id}", "billing.read", item(R::Invoices, getInvoiceRoute)});
-        r.route({M::Patch, base + "/invoices/{id}", "billing.write", item(R::Invoices, patchInvoiceRoute)});
-        r.route({M::Delete, base + "/invoices/{id}", "billing.delete", item(R::Invoices, deleteInvoiceRoute)});
-        r.route({M::Post, base + "/invoices/{id}/issue", "billing.write", item(R::Invoices, issueInvoiceRoute)});
-        r.route({M::Post, base + "/invoices/{id}/void", "billing.invoices.void", item(R::Invoices, voidInvoiceRoute)});
-        r.route({M::Post, base + "/invoices/{id}/mark-uncollectible", "billing.invoices.void",
-                 item(R::Invoices, markUncollectibleRoute)});
-        r.route({M::Post, base + "/invoices/{id}/credit-notes", "billing.write",
-                 once(item(R::Invoices, createCreditNoteRoute))});
-        r.route({M::Get, base + "/invoices/{id}/payments", "billing.read", item(R::Payments, listInvoicePaymentsRoute)});
-        r.route({M::Post, base + "/invoices/{id}/payments", "billing.write",
-                 once(itemCreate(R::Payments, recordPaymentRoute))});
-        r.route({M::Get, base + "/invoices/{id}/pix", "billing.read", item(R::Invoices, pixPayloadRoute)});
-        r.route({M::Get, base + "/invoices/{id}/pix.svg", "billing.read", item(R::Invoices, pixSvgRoute)});
-        r.route({M::Get, base + "/invoices/{id}/pix.png", "billing.read", item(R::Invoices, pixPngRoute)});
-        r.route({M::Get, base + "/payments", "billing.read", collection(R::Payments, listPaymentsRoute)});
+        r.route({.method = M::Get, .path = "/api/v1/billing/invoices", .permission = "billing.read",
+                 .handler = collection(R::Invoices, listInvoicesRoute)});
+        r.route({.method = M::Post, .path = "/api/v1/billing/invoices", .permission = "billing.write",
+                 .handler = create(R::Invoices, createInvoiceRoute), .idempotent = true});
+        r.route({.method = M::Get, .path = "/api/v1/billing/invoices/{id}", .permission = "billing.read",
+                 .handler = item(R::Invoices, getInvoiceRoute)});
+        r.route({.method = M::Patch, .path = "/api/v1/billing/invoices/{id}", .permission = "billing.write",
+                 .handler = item(R::Invoices, patchInvoiceRoute)});
+        r.route({.method = M::Delete, .path = "/api/v1/billing/invoices/{id}", .permission = "billing.delete",
+                 .handler = item(R::Invoices, deleteInvoiceRoute)});
+        r.route({.method = M::Post, .path = "/api/v1/billing/invoices/{id}/issue", .permission = "billing.write",
+                 .handler = item(R::Invoices, issueInvoiceRoute)});
+        r.route({.method = M::Post, .path = "/api/v1/billing/invoices/{id}/void", .permission = "billing.invoices.void",
+                 .handler = item(R::Invoices, voidInvoiceRoute)});
+        r.route({.method = M::Post, .path = "/api/v1/billing/invoices/{id}/mark-uncollectible",
+                 .permission = "billing.invoices.void",
+                 .handler = item(R::Invoices, markUncollectibleRoute)});
+        r.route({.method = M::Post, .path = "/api/v1/billing/invoices/{id}/credit-notes", .permission = "billing.write",
+                 .handler = item(R::Invoices, createCreditNoteRoute), .idempotent = true});
+        r.route({.method = M::Get, .path = "/api/v1/billing/invoices/{id}/payments", .permission = "billing.read",
+                 .handler = item(R::Payments, listInvoicePaymentsRoute)});
+        r.route({.method = M::Post, .path = "/api/v1/billing/invoices/{id}/payments", .permission = "billing.write",
+                 .handler = itemCreate(R::Payments, recordPaymentRoute), .idempotent = true});
+        r.route({.method = M::Get, .path = "/api/v1/billing/invoices/{id}/pix", .permission = "billing.read",
+                 .handler = item(R::Invoices, pixPayloadRoute)});
+        r.route({.method = M::Get, .path = "/api/v1/billing/invoices/{id}/pix.svg", .permission = "billing.read",
+                 .handler = item(R::Invoices, pixSvgRoute)});
+        r.route({.method = M::Get, .path = "/api/v1/billing/invoices/{id}/pix.png", .permission = "billing.read",
+                 .handler = item(R::Invoices, pixPngRoute)});
+        r.route({.method = M::Get, .path = "/api/v1/billing/payments", .permission = "billing.read",
+                 .handler = collection(R::Payments, listPaymentsRoute)});
 
         // Public: gateways cannot log in; the HMAC signature with the tenant's secret is
         // the authentication.
-        sdk::Route webhook{M::Post, base + "/webhooks/{provider}", "", webhookRoute};
-        webhook.is_public = true;
-        r.route(std::move(webhook));
+        r.route({.method = M::Post, .path = "/api/v1/billing/webhooks/{provider}", .handler = webhookRoute,
+                 .is_public = true});
 
-        r.route({M::Get, base + "/subscriptions", "billing.read", collection(R::Subscriptions, listSubscriptionsRoute)});
-        r.route({M::Post, base + "/subscriptions", "billing.write",
-                 once(create(R::Subscriptions, createSubscriptionRoute))});
-        r.route({M::Get, base + "/subscriptions/{id}", "billing.read", item(R::Subscriptions, getSubscriptionRoute)});
-        r.route({M::Patch, base + "/subscriptions/{id}", "billing.write", item(R::Subscriptions, patchSubscriptionRoute)});
-        r.route({M::Post, base + "/subscriptions/{id}/cancel", "billing.write",
-                 item(R::Subscriptions, cancelSubscriptionRoute)});
+        r.route({.method = M::Get, .path = "/api/v1/billing/subscriptions", .permission = "billing.read",
+                 .handler = collection(R::Subscriptions, listSubscriptionsRoute)});
+        r.route({.method = M::Post, .path = "/api/v1/billing/subscriptions", .permission = "billing.write",
+                 .handler = create(R::Subscriptions, createSubscriptionRoute), .idempotent = true});
+        r.route({.method = M::Get, .path = "/api/v1/billing/subscriptions/{id}", .permission = "billing.read",
+                 .handler = item(R::Subscriptions, getSubscriptionRoute)});
+        r.route({.method = M::Patch, .path = "/api/v1/billing/subscriptions/{id}", .permission = "billing.write",
+                 .handler = item(R::Subscriptions, patchSubscriptionRoute)});
+        r.route({.method = M::Post, .path = "/api/v1/billing/subscriptions/{id}/cancel", .permission = "billing.write",
+                 .handler = item(R::Subscriptions, cancelSubscriptionRoute)});
 
-        r.route({M::Get, base + "/reports/revenue", "billing.read", revenueReportRoute});
-        r.route({M::Get, base + "/reports/aging", "billing.read", agingReportRoute});
-        r.route({M::Get, base + "/reports/mrr", "billing.read", mrrReportRoute});
+        r.route({.method = M::Get, .path = "/api/v1/billing/reports/revenue", .permission = "billing.read",
+                 .handler = revenueReportRoute});
+        r.route({.method = M::Get, .path = "/api/v1/billing/reports/aging", .permission = "billing.read",
+                 .handler = agingReportRoute});
+        r.route({.method = M::Get, .path = "/api/v1/billing/reports/mrr", .permission = "billing.read",
+                 .handler = mrrReportRoute});
 
-        r.route({M::Post, base + "/jobs/run", "billing.admin", runJobsRoute});
+        r.route({.method = M::Post, .path = "/api/v1/billing/jobs/run", .permission = "billing.admin",
+                 .handler = runJobsRoute});
 
         for (const char* event : {"invoice.created", "invoice.issued", "invoice.deleted", "invoice.voided",
                                   "invoice.uncollectible", "invoice.paid", "invoice.overdue", "payment.received",
@@ -142,8 +166,6 @@ public:
             runSubscriptionBilling(scope, today, report);
             runOverdueNotices(scope, today, report);
         });
-        host.everyTenant("purge idempotency keys", std::chrono::hours(1),
-                         [](sdk::TenantScope& scope) { purgeIdempotencyKeys(scope.db(), kIdempotencyTable); });
     }
 
 private:

@@ -9,7 +9,6 @@
 #include <tessera/sdk/migrations.hpp>
 #include <tessera/sdk/rest/activities.hpp>
 #include <tessera/sdk/rest/custom_fields.hpp>
-#include <tessera/sdk/rest/idempotency.hpp>
 
 #include "contacts_service.hpp"
 #include "csv.hpp"
@@ -19,9 +18,6 @@
 namespace tessera::plugins::contacts {
 
 using namespace sdk::rest;
-
-// Created by migrations/0004_create_idempotency_keys.sql.
-constexpr const char* kIdempotencyTable = "contacts_idempotency_keys";
 
 class ContactsPlugin final : public sdk::Plugin {
 public:
@@ -37,16 +33,79 @@ public:
         r.permission("contacts.import", "Import contacts and companies from CSV");
         r.permission("contacts.export", "Export contacts and companies as CSV");
 
-        declareCollection(r, contactSpec());
-        declareCollection(r, companySpec());
-
+        // Contacts and companies share their handlers, bound to the collection's spec
+        // (resource.hpp); custom fields and activities are the SDK's, on contacts' tables.
         using M = sdk::Method;
-        auto items = [](auto fn) {
-            return [fn](const sdk::Request& req, sdk::TenantScope& s) { return fn(kActivities, req, s); };
-        };
-        r.route({M::Get, "/api/v1/activities/{id}", "contacts.read", items(getActivity)});
-        r.route({M::Patch, "/api/v1/activities/{id}", "contacts.write", items(patchActivity)});
-        r.route({M::Delete, "/api/v1/activities/{id}", "contacts.delete", items(deleteActivity)});
+        const ResourceSpec& contacts = contactSpec();
+        const ResourceSpec& companies = companySpec();
+        r.route({.method = M::Get, .path = "/api/v1/contacts", .permission = "contacts.read",
+                 .handler = sdk::bindHandler(listRecords, std::cref(contacts))});
+        r.route({.method = M::Post, .path = "/api/v1/contacts", .permission = "contacts.write",
+                 .handler = sdk::bindHandler(createRecordRoute, std::cref(contacts)), .idempotent = true});
+        r.route({.method = M::Get, .path = "/api/v1/contacts/{id}", .permission = "contacts.read",
+                 .handler = sdk::bindHandler(getRecordRoute, std::cref(contacts))});
+        r.route({.method = M::Patch, .path = "/api/v1/contacts/{id}", .permission = "contacts.write",
+                 .handler = sdk::bindHandler(patchRecordRoute, std::cref(contacts))});
+        r.route({.method = M::Delete, .path = "/api/v1/contacts/{id}", .permission = "contacts.delete",
+                 .handler = sdk::bindHandler(deleteRecordRoute, std::cref(contacts))});
+        r.route({.method = M::Get, .path = "/api/v1/contacts/export", .permission = "contacts.export",
+                 .handler = sdk::bindHandler(exportCsv, std::cref(contacts))});
+        r.route({.method = M::Post, .path = "/api/v1/contacts/import", .permission = "contacts.import",
+                 .handler = sdk::bindHandler(importCsv, std::cref(contacts)), .idempotent = true});
+        r.route({.method = M::Get, .path = "/api/v1/contacts/{id}/notes", .permission = "contacts.read",
+                 .handler = sdk::bindHandler(listRecordNotes, std::cref(contacts))});
+        r.route({.method = M::Post, .path = "/api/v1/contacts/{id}/notes", .permission = "contacts.write",
+                 .handler = sdk::bindHandler(addRecordNote, std::cref(contacts)), .idempotent = true});
+        r.route({.method = M::Get, .path = "/api/v1/contacts/{id}/activities", .permission = "contacts.read",
+                 .handler = sdk::bindHandler(listRecordActivities, std::cref(contacts))});
+        r.route({.method = M::Post, .path = "/api/v1/contacts/{id}/activities", .permission = "contacts.write",
+                 .handler = sdk::bindHandler(addRecordActivity, std::cref(contacts)), .idempotent = true});
+        r.route({.method = M::Get, .path = "/api/v1/contacts/{id}/timeline", .permission = "contacts.read",
+                 .handler = sdk::bindHandler(recordTimeline, std::cref(contacts))});
+        r.route({.method = M::Get, .path = "/api/v1/contacts/custom-fields", .permission = "contacts.read",
+                 .handler = sdk::bindHandler(listCustomFields, contacts.customFields())});
+        r.route({.method = M::Post, .path = "/api/v1/contacts/custom-fields", .permission = "contacts.admin",
+                 .handler = sdk::bindHandler(createCustomField, contacts.customFields())});
+        r.route({.method = M::Delete, .path = "/api/v1/contacts/custom-fields/{key}", .permission = "contacts.admin",
+                 .handler = sdk::bindHandler(deleteCustomField, contacts.customFields())});
+
+        r.route({.method = M::Get, .path = "/api/v1/companies", .permission = "contacts.read",
+                 .handler = sdk::bindHandler(listRecords, std::cref(companies))});
+        r.route({.method = M::Post, .path = "/api/v1/companies", .permission = "contacts.write",
+                 .handler = sdk::bindHandler(createRecordRoute, std::cref(companies)), .idempotent = true});
+        r.route({.method = M::Get, .path = "/api/v1/companies/{id}", .permission = "contacts.read",
+                 .handler = sdk::bindHandler(getRecordRoute, std::cref(companies))});
+        r.route({.method = M::Patch, .path = "/api/v1/companies/{id}", .permission = "contacts.write",
+                 .handler = sdk::bindHandler(patchRecordRoute, std::cref(companies))});
+        r.route({.method = M::Delete, .path = "/api/v1/companies/{id}", .permission = "contacts.delete",
+                 .handler = sdk::bindHandler(deleteRecordRoute, std::cref(companies))});
+        r.route({.method = M::Get, .path = "/api/v1/companies/export", .permission = "contacts.export",
+                 .handler = sdk::bindHandler(exportCsv, std::cref(companies))});
+        r.route({.method = M::Post, .path = "/api/v1/companies/import", .permission = "contacts.import",
+                 .handler = sdk::bindHandler(importCsv, std::cref(companies)), .idempotent = true});
+        r.route({.method = M::Get, .path = "/api/v1/companies/{id}/notes", .permission = "contacts.read",
+                 .handler = sdk::bindHandler(listRecordNotes, std::cref(companies))});
+        r.route({.method = M::Post, .path = "/api/v1/companies/{id}/notes", .permission = "contacts.write",
+                 .handler = sdk::bindHandler(addRecordNote, std::cref(companies)), .idempotent = true});
+        r.route({.method = M::Get, .path = "/api/v1/companies/{id}/activities", .permission = "contacts.read",
+                 .handler = sdk::bindHandler(listRecordActivities, std::cref(companies))});
+        r.route({.method = M::Post, .path = "/api/v1/companies/{id}/activities", .permission = "contacts.write",
+                 .handler = sdk::bindHandler(addRecordActivity, std::cref(companies)), .idempotent = true});
+        r.route({.method = M::Get, .path = "/api/v1/companies/{id}/timeline", .permission = "contacts.read",
+                 .handler = sdk::bindHandler(recordTimeline, std::cref(companies))});
+        r.route({.method = M::Get, .path = "/api/v1/companies/custom-fields", .permission = "contacts.read",
+                 .handler = sdk::bindHandler(listCustomFields, companies.customFields())});
+        r.route({.method = M::Post, .path = "/api/v1/companies/custom-fields", .permission = "contacts.admin",
+                 .handler = sdk::bindHandler(createCustomField, companies.customFields())});
+        r.route({.method = M::Delete, .path = "/api/v1/companies/custom-fields/{key}", .permission = "contacts.admin",
+                 .handler = sdk::bindHandler(deleteCustomField, companies.customFields())});
+
+        r.route({.method = M::Get, .path = "/api/v1/activities/{id}", .permission = "contacts.read",
+                 .handler = sdk::bindHandler(getActivity, kActivities)});
+        r.route({.method = M::Patch, .path = "/api/v1/activities/{id}", .permission = "contacts.write",
+                 .handler = sdk::bindHandler(patchActivity, kActivities)});
+        r.route({.method = M::Delete, .path = "/api/v1/activities/{id}", .permission = "contacts.delete",
+                 .handler = sdk::bindHandler(deleteActivity, kActivities)});
 
         for (const char* event : {"contact.created", "contact.updated", "contact.deleted", "company.created",
                                   "company.updated", "company.deleted"})
@@ -64,11 +123,6 @@ public:
         r.scriptFunction("contacts.find", "contacts.read", scriptFindContacts);
         r.scriptFunction("contacts.create", "contacts.write", scriptCreateContact);
         r.scriptFunction("contacts.update", "contacts.write", scriptUpdateContact);
-    }
-
-    void start(sdk::HostContext& host) override {
-        host.everyTenant("purge idempotency keys", std::chrono::hours(1),
-                         [](sdk::TenantScope& scope) { purgeIdempotencyKeys(scope.db(), kIdempotencyTable); });
     }
 
 private:
@@ -96,51 +150,6 @@ private:
         out << "imported " << outcome.imported << " of " << outcome.rows << " rows into " << collection;
         if (outcome.failed) out << " (" << outcome.failed << " rows skipped)";
         out << "\n";
-    }
-
-    // The same routes for contacts and companies, from their specs.
-    static void declareCollection(sdk::Registrar& r, const ResourceSpec& spec) {
-        using M = sdk::Method;
-        const std::string base = "/api/v1/" + spec.plural;
-        auto bind = [&spec](auto fn) {
-            return [&spec, fn](const sdk::Request& req, sdk::TenantScope& scope) { return fn(spec, req, scope); };
-        };
-        auto once = [](sdk::Handler h) { return idempotent(kIdempotencyTable, std::move(h)); };
-        r.route({M::Get, base, "contacts.read", bind(listRecords)});
-        r.route({M::Post, base, "contacts.write", once(bind(createRecordRoute))});
-        r.route({M::Get, base + "/{id}", "contacts.read", bind(getRecordRoute)});
-        r.route({M::Patch, base + "/{id}", "contacts.write", bind(patchRecordRoute)});
-        r.route({M::Delete, base + "/{id}", "contacts.delete", bind(deleteRecordRoute)});
-
-        r.route({M::Get, base + "/export", "contacts.export", bind(exportCsv)});
-        r.route({M::Post, base + "/import", "contacts.import", once(bind(importCsv))});
-
-        // Custom fields, notes and activities are the SDK helpers bound to contacts' tables.
-        auto fields = [store = spec.customFields()](auto fn) {
-            return [store, fn](const sdk::Request& req, sdk::TenantScope& s) { return fn(store, req, s); };
-        };
-        r.route({M::Get, base + "/custom-fields", "contacts.read", fields(listCustomFields)});
-        r.route({M::Post, base + "/custom-fields", "contacts.admin", fields(createCustomField)});
-        r.route({M::Delete, base + "/custom-fields/{key}", "contacts.admin", fields(deleteCustomField)});
-
-        // The record must exist and be visible to the caller before its activities are.
-        auto list = [&spec](ActivityFilter which) {
-            return [&spec, which](const sdk::Request& req, sdk::TenantScope& s) {
-                requireVisibleRecord(spec, req.param("id"), s);
-                return listActivities(kActivities, {spec.singular, req.param("id")}, which, req, s);
-            };
-        };
-        auto create = [&spec, once](bool note) {
-            return once([&spec, note](const sdk::Request& req, sdk::TenantScope& s) {
-                requireVisibleRecord(spec, req.param("id"), s);
-                return createActivity(kActivities, {spec.singular, req.param("id")}, note, req, s);
-            });
-        };
-        r.route({M::Get, base + "/{id}/notes", "contacts.read", list(ActivityFilter::Notes)});
-        r.route({M::Post, base + "/{id}/notes", "contacts.write", create(true)});
-        r.route({M::Get, base + "/{id}/activities", "contacts.read", list(ActivityFilter::Activities)});
-        r.route({M::Post, base + "/{id}/activities", "contacts.write", create(false)});
-        r.route({M::Get, base + "/{id}/timeline", "contacts.read", list(ActivityFilter::All)});
     }
 
     std::shared_ptr<ContactsServiceImpl> service_ = std::make_shared<ContactsServiceImpl>();

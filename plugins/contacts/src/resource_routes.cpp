@@ -1,6 +1,7 @@
 #include "resource_routes.hpp"
 
 #include <tessera/sdk/rest/access.hpp>
+#include <tessera/sdk/rest/activities.hpp>
 #include <tessera/sdk/rest/custom_fields.hpp>
 #include <tessera/sdk/rest/etags.hpp>
 #include <tessera/sdk/rest/rows.hpp>
@@ -106,8 +107,43 @@ sdk::Response patchRecordRoute(const ResourceSpec& spec, const sdk::Request& req
     }
 }
 
+namespace {
+
 void requireVisibleRecord(const ResourceSpec& spec, const std::string& id, sdk::TenantScope& scope) {
     requireVisible(spec, scope.access(spec.plural), scope, requireRecord(scope.db(), spec, id));
+}
+
+sdk::Response listUnderRecord(const ResourceSpec& spec, ActivityFilter which, const sdk::Request& req,
+                              sdk::TenantScope& scope) {
+    requireVisibleRecord(spec, req.param("id"), scope);
+    return listActivities(kActivities, {spec.singular, req.param("id")}, which, req, scope);
+}
+
+sdk::Response addUnderRecord(const ResourceSpec& spec, bool note, const sdk::Request& req, sdk::TenantScope& scope) {
+    requireVisibleRecord(spec, req.param("id"), scope);
+    return createActivity(kActivities, {spec.singular, req.param("id")}, note, req, scope);
+}
+
+}  // namespace
+
+sdk::Response listRecordNotes(const ResourceSpec& spec, const sdk::Request& req, sdk::TenantScope& scope) {
+    return listUnderRecord(spec, ActivityFilter::Notes, req, scope);
+}
+
+sdk::Response listRecordActivities(const ResourceSpec& spec, const sdk::Request& req, sdk::TenantScope& scope) {
+    return listUnderRecord(spec, ActivityFilter::Activities, req, scope);
+}
+
+sdk::Response recordTimeline(const ResourceSpec& spec, const sdk::Request& req, sdk::TenantScope& scope) {
+    return listUnderRecord(spec, ActivityFilter::All, req, scope);
+}
+
+sdk::Response addRecordNote(const ResourceSpec& spec, const sdk::Request& req, sdk::TenantScope& scope) {
+    return addUnderRecord(spec, true, req, scope);
+}
+
+sdk::Response addRecordActivity(const ResourceSpec& spec, const sdk::Request& req, sdk::TenantScope& scope) {
+    return addUnderRecord(spec, false, req, scope);
 }
 
 void requireVisibleSubject(const sdk::Params& subject, sdk::TenantScope& scope) {

@@ -1,6 +1,7 @@
 #pragma once
-/// The collection routes shared by contacts and companies:
-/// GET/POST /api/v1/<plural>, GET/PATCH/DELETE /api/v1/<plural>/{id}.
+/// The collection routes shared by contacts and companies, bound to one of them:
+/// GET/POST /api/v1/<plural>, GET/PATCH/DELETE /api/v1/<plural>/{id}, and the notes and
+/// activities under /api/v1/<plural>/{id}.
 
 #include <tessera/sdk.hpp>
 
@@ -20,8 +21,13 @@ sdk::Response patchRecordRoute(const ResourceSpec& spec, const sdk::Request& req
 /// DELETE: 204; honours If-Match.
 sdk::Response deleteRecordRoute(const ResourceSpec& spec, const sdk::Request& req, sdk::TenantScope& scope);
 
-/// Throws 404 "<singular>_not_found" unless the record exists and the caller's role may
-/// see it; for routes under a record (notes, activities, timeline).
-void requireVisibleRecord(const ResourceSpec& spec, const std::string& id, sdk::TenantScope& scope);
+/// Under a record: 404 "<singular>_not_found" unless the record exists and the caller's
+/// role may see it, then the SDK's activity routes on contacts' activity table.
+/// GET {id}/notes, {id}/activities, {id}/timeline (both); POST {id}/notes, {id}/activities.
+sdk::Response listRecordNotes(const ResourceSpec& spec, const sdk::Request& req, sdk::TenantScope& scope);
+sdk::Response listRecordActivities(const ResourceSpec& spec, const sdk::Request& req, sdk::TenantScope& scope);
+sdk::Response recordTimeline(const ResourceSpec& spec, const sdk::Request& req, sdk::TenantScope& scope);
+sdk::Response addRecordNote(const ResourceSpec& spec, const sdk::Request& req, sdk::TenantScope& scope);
+sdk::Response addRecordActivity(const ResourceSpec& spec, const sdk::Request& req, sdk::TenantScope& scope);
 
 }  // namespace tessera::plugins::contacts

@@ -5,7 +5,6 @@
 #include <tessera/sdk/migrations.hpp>
 #include <tessera/sdk/rest/activities.hpp>
 #include <tessera/sdk/rest/custom_fields.hpp>
-#include <tessera/sdk/rest/idempotency.hpp>
 
 #include "board.hpp"
 #include "deal_list.hpp"
@@ -20,9 +19,6 @@ namespace tessera::plugins::deals {
 
 using namespace sdk::rest;
 
-// Created by migrations/0006_create_idempotency_keys.sql.
-constexpr const char* kIdempotencyTable = "deals_idempotency_keys";
-
 class DealsPlugin final : public sdk::Plugin {
 public:
     void declare(sdk::Registrar& r) override {
@@ -35,41 +31,56 @@ public:
         r.permission("deals.admin", "Manage pipelines, stages, lost reasons and deal custom fields");
 
         using M = sdk::Method;
-        auto once = [](sdk::Handler h) { return idempotent(kIdempotencyTable, std::move(h)); };
+        r.route({.method = M::Get, .path = "/api/v1/pipelines", .permission = "deals.read", .handler = listPipelines});
+        r.route({.method = M::Post, .path = "/api/v1/pipelines", .permission = "deals.admin",
+                 .handler = createPipeline, .idempotent = true});
+        r.route({.method = M::Get, .path = "/api/v1/pipelines/{id}", .permission = "deals.read",
+                 .handler = getPipeline});
+        r.route({.method = M::Patch, .path = "/api/v1/pipelines/{id}", .permission = "deals.admin",
+                 .handler = patchPipeline});
+        r.route({.method = M::Delete, .path = "/api/v1/pipelines/{id}", .permission = "deals.admin",
+                 .handler = deletePipeline});
+        r.route({.method = M::Get, .path = "/api/v1/pipelines/{id}/board", .permission = "deals.read",
+                 .handler = pipelineBoard});
+        r.route({.method = M::Post, .path = "/api/v1/pipelines/{id}/stages", .permission = "deals.admin",
+                 .handler = createStage, .idempotent = true});
+        r.route({.method = M::Post, .path = "/api/v1/pipelines/{id}/stages/reorder", .permission = "deals.admin",
+                 .handler = reorderStages});
+        r.route({.method = M::Patch, .path = "/api/v1/pipelines/{id}/stages/{stage_id}", .permission = "deals.admin",
+                 .handler = patchStage});
+        r.route({.method = M::Delete, .path = "/api/v1/pipelines/{id}/stages/{stage_id}", .permission = "deals.admin",
+                 .handler = deleteStage});
+
+        r.route({.method = M::Get, .path = "/api/v1/lost-reasons", .permission = "deals.read",
+                 .handler = listLostReasons});
+        r.route({.method = M::Post, .path = "/api/v1/lost-reasons", .permission = "deals.admin",
+                 .handler = createLostReason, .idempotent = true});
+        r.route({.method = M::Get, .path = "/api/v1/lost-reasons/{id}", .permission = "deals.read",
+                 .handler = getLostReason});
+        r.route({.method = M::Patch, .path = "/api/v1/lost-reasons/{id}", .permission = "deals.admin",
+                 .handler = patchLostReason});
+        r.route({.method = M::Delete, .path = "/api/v1/lost-reasons/{id}", .permission = "deals.admin",
+                 .handler = deleteLostReason});
+
+        r.route({.method = M::Get, .path = "/api/v1/deals", .permission = "deals.read", .handler = listDeals});
+        r.route({.method = M::Post, .path = "/api/v1/deals", .permission = "deals.write",
+                 .handler = createDealRoute, .idempotent = true});
+        r.route({.method = M::Get, .path = "/api/v1/deals/forecast", .permission = "deals.read",
+                 .handler = dealForecast});
         // Custom fields and activities are the SDK helpers, bound to deals' own tables.
-        auto fields = [](auto fn) {
-            return [fn](const sdk::Request& req, sdk::TenantScope& s) { return fn(kDealCustomFields, req, s); };
-        };
-        auto items = [](auto fn) {
-            return [fn](const sdk::Request& req, sdk::TenantScope& s) { return fn(kDealActivities, req, s); };
-        };
-        r.route({M::Get, "/api/v1/pipelines", "deals.read", listPipelines});
-        r.route({M::Post, "/api/v1/pipelines", "deals.admin", once(createPipeline)});
-        r.route({M::Get, "/api/v1/pipelines/{id}", "deals.read", getPipeline});
-        r.route({M::Patch, "/api/v1/pipelines/{id}", "deals.admin", patchPipeline});
-        r.route({M::Delete, "/api/v1/pipelines/{id}", "deals.admin", deletePipeline});
-        r.route({M::Get, "/api/v1/pipelines/{id}/board", "deals.read", pipelineBoard});
-        r.route({M::Post, "/api/v1/pipelines/{id}/stages", "deals.admin", once(createStage)});
-        r.route({M::Post, "/api/v1/pipelines/{id}/stages/reorder", "deals.admin", reorderStages});
-        r.route({M::Patch, "/api/v1/pipelines/{id}/stages/{stage_id}", "deals.admin", patchStage});
-        r.route({M::Delete, "/api/v1/pipelines/{id}/stages/{stage_id}", "deals.admin", deleteStage});
-
-        r.route({M::Get, "/api/v1/lost-reasons", "deals.read", listLostReasons});
-        r.route({M::Post, "/api/v1/lost-reasons", "deals.admin", once(createLostReason)});
-        r.route({M::Get, "/api/v1/lost-reasons/{id}", "deals.read", getLostReason});
-        r.route({M::Patch, "/api/v1/lost-reasons/{id}", "deals.admin", patchLostReason});
-        r.route({M::Delete, "/api/v1/lost-reasons/{id}", "deals.admin", deleteLostReason});
-
-        r.route({M::Get, "/api/v1/deals", "deals.read", listDeals});
-        r.route({M::Post, "/api/v1/deals", "deals.write", once(createDealRoute)});
-        r.route({M::Get, "/api/v1/deals/forecast", "deals.read", dealForecast});
-        r.route({M::Get, "/api/v1/deals/custom-fields", "deals.read", fields(listCustomFields)});
-        r.route({M::Post, "/api/v1/deals/custom-fields", "deals.admin", fields(createCustomField)});
-        r.route({M::Delete, "/api/v1/deals/custom-fields/{key}", "deals.admin", fields(deleteCustomField)});
-        r.route({M::Get, "/api/v1/deals/{id}", "deals.read", getDealRoute});
-        r.route({M::Patch, "/api/v1/deals/{id}", "deals.write", patchDealRoute});
-        r.route({M::Delete, "/api/v1/deals/{id}", "deals.delete", deleteDealRoute});
-        r.route({M::Get, "/api/v1/deals/{id}/history", "deals.read", dealHistoryRoute});
+        r.route({.method = M::Get, .path = "/api/v1/deals/custom-fields", .permission = "deals.read",
+                 .handler = sdk::bindHandler(listCustomFields, kDealCustomFields)});
+        r.route({.method = M::Post, .path = "/api/v1/deals/custom-fields", .permission = "deals.admin",
+                 .handler = sdk::bindHandler(createCustomField, kDealCustomFields)});
+        r.route({.method = M::Delete, .path = "/api/v1/deals/custom-fields/{key}", .permission = "deals.admin",
+                 .handler = sdk::bindHandler(deleteCustomField, kDealCustomFields)});
+        r.route({.method = M::Get, .path = "/api/v1/deals/{id}", .permission = "deals.read", .handler = getDealRoute});
+        r.route({.method = M::Patch, .path = "/api/v1/deals/{id}", .permission = "deals.write",
+                 .handler = patchDealRoute});
+        r.route({.method = M::Delete, .path = "/api/v1/deals/{id}", .permission = "deals.delete",
+                 .handler = deleteDealRoute});
+        r.route({.method = M::Get, .path = "/api/v1/deals/{id}/history", .permission = "deals.read",
+                 .handler = dealHistoryRoute});
 
         // The deal must exist and be visible to the caller (404 deal_not_found) before its
         // activities are read or added.
@@ -79,20 +90,28 @@ public:
                 return listActivities(kDealActivities, {req.param("id")}, which, req, s);
             };
         };
-        auto create = [once](bool note) {
-            return once([note](const sdk::Request& req, sdk::TenantScope& s) {
+        auto create = [](bool note) {
+            return [note](const sdk::Request& req, sdk::TenantScope& s) {
                 requireVisibleDealSubject({req.param("id")}, s);
                 return createActivity(kDealActivities, {req.param("id")}, note, req, s);
-            });
+            };
         };
-        r.route({M::Get, "/api/v1/deals/{id}/notes", "deals.read", list(ActivityFilter::Notes)});
-        r.route({M::Post, "/api/v1/deals/{id}/notes", "deals.write", create(true)});
-        r.route({M::Get, "/api/v1/deals/{id}/activities", "deals.read", list(ActivityFilter::Activities)});
-        r.route({M::Post, "/api/v1/deals/{id}/activities", "deals.write", create(false)});
-        r.route({M::Get, "/api/v1/deals/{id}/timeline", "deals.read", list(ActivityFilter::All)});
-        r.route({M::Get, "/api/v1/deal-activities/{id}", "deals.read", items(getActivity)});
-        r.route({M::Patch, "/api/v1/deal-activities/{id}", "deals.write", items(patchActivity)});
-        r.route({M::Delete, "/api/v1/deal-activities/{id}", "deals.delete", items(deleteActivity)});
+        r.route({.method = M::Get, .path = "/api/v1/deals/{id}/notes", .permission = "deals.read",
+                 .handler = list(ActivityFilter::Notes)});
+        r.route({.method = M::Post, .path = "/api/v1/deals/{id}/notes", .permission = "deals.write",
+                 .handler = create(true), .idempotent = true});
+        r.route({.method = M::Get, .path = "/api/v1/deals/{id}/activities", .permission = "deals.read",
+                 .handler = list(ActivityFilter::Activities)});
+        r.route({.method = M::Post, .path = "/api/v1/deals/{id}/activities", .permission = "deals.write",
+                 .handler = create(false), .idempotent = true});
+        r.route({.method = M::Get, .path = "/api/v1/deals/{id}/timeline", .permission = "deals.read",
+                 .handler = list(ActivityFilter::All)});
+        r.route({.method = M::Get, .path = "/api/v1/deal-activities/{id}", .permission = "deals.read",
+                 .handler = sdk::bindHandler(getActivity, kDealActivities)});
+        r.route({.method = M::Patch, .path = "/api/v1/deal-activities/{id}", .permission = "deals.write",
+                 .handler = sdk::bindHandler(patchActivity, kDealActivities)});
+        r.route({.method = M::Delete, .path = "/api/v1/deal-activities/{id}", .permission = "deals.delete",
+                 .handler = sdk::bindHandler(deleteActivity, kDealActivities)});
 
         for (const char* event :
              {"deal.created", "deal.updated", "deal.deleted", "deal.stage_changed", "deal.won", "deal.lost"})
@@ -114,11 +133,6 @@ public:
             if (e.payload.contains("id") && e.payload["id"].is_string())
                 unlinkDeals(s, "company_id", e.payload["id"].get<std::string>());
         });
-    }
-
-    void start(sdk::HostContext& host) override {
-        host.everyTenant("purge idempotency keys", std::chrono::hours(1),
-                         [](sdk::TenantScope& scope) { purgeIdempotencyKeys(scope.db(), kIdempotencyTable); });
     }
 };
 

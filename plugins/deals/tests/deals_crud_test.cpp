@@ -206,6 +206,11 @@ TEST_F(DealsCrud, IdempotencyKeyReplaysTheFirstCreate) {
     auto reused = call("POST", "/api/v1/deals", {{"title", "Other"}, {"currency", "EUR"}}, {{"Idempotency-Key", "deal-idem-1"}});
     EXPECT_EQ(reused.status, 422);
     EXPECT_EQ(reused.json()["error"]["code"], "idempotency_key_reused");
+    // The tenant's keys are one set whichever plugin's route took them.
+    auto elsewhere = call("POST", "/api/v1/contacts", {{"name", "Not a deal"}}, {{"Idempotency-Key", "deal-idem-1"}});
+    EXPECT_EQ(elsewhere.status, 422) << elsewhere.body;
+    EXPECT_EQ(elsewhere.json()["error"]["code"], "idempotency_key_reused");
+    EXPECT_EQ(call("GET", "/api/v1/contacts?q=Not%20a%20deal").json()["data"].size(), 0u);
 }
 
 TEST_F(DealsCrud, CustomFieldsAreValidatedAndStored) {

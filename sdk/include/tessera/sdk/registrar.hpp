@@ -28,6 +28,14 @@ namespace tessera::sdk {
 /// block on the database. Return a Response, or throw ApiError for expected failures.
 using Handler = std::function<Response(const Request&, TenantScope&)>;
 
+/// The one way to bind a route to a function that needs something of the plugin's besides
+/// the request (a table, a spec, a service): a Handler calling fn(context, req, scope).
+/// `context` is copied into the handler; pass std::cref(x) to bind a long-lived object.
+template <class Fn, class Context>
+Handler bindHandler(Fn fn, Context context) {
+    return [fn, context](const Request& req, TenantScope& scope) { return fn(context, req, scope); };
+}
+
 /// Handles one delivered event in the event's tenant scope.
 using EventHandler = std::function<void(const Event&, TenantScope&)>;
 
@@ -75,6 +83,10 @@ struct Route {
     Handler handler;
     /// A public route needs no identity (web form submissions, public assets).
     bool is_public = false;
+    /// POST only: a request carrying an Idempotency-Key gets the first answer to that key
+    /// replayed for 24 hours instead of running again (docs/api.md), so a client may
+    /// retry a create. The host stores the answers, one table for every plugin.
+    bool idempotent = false;
     /// On SQLite a write route (POST, PUT, PATCH, DELETE) runs inside the tenant's group
     /// commit: one transaction for the writes that arrive together (docs/plugins.md).
     /// Set this for a handler that waits for work done on another thread that writes the

@@ -2,15 +2,15 @@
 /// Version of the Tessera plugin SDK.
 ///
 /// TESSERA_SDK_VERSION_* follow semver: a plugin manifest states the SDK range it
-/// needs ("sdk": ">=1.0.0 <2.0.0"), and the loader compares it with these numbers.
+/// needs ("sdk": ">=2.0.0 <3.0.0"), and the loader compares it with these numbers.
 /// TESSERA_ABI_VERSION changes whenever the binary contract (the handshake struct or
 /// any class layout in these headers) changes; it must match exactly.
 
-#define TESSERA_SDK_VERSION_MAJOR 1
-#define TESSERA_SDK_VERSION_MINOR 6
+#define TESSERA_SDK_VERSION_MAJOR 2
+#define TESSERA_SDK_VERSION_MINOR 0
 #define TESSERA_SDK_VERSION_PATCH 0
-#define TESSERA_SDK_VERSION_STRING "1.6.0"
-#define TESSERA_ABI_VERSION 5
+#define TESSERA_SDK_VERSION_STRING "2.0.0"
+#define TESSERA_ABI_VERSION 6
 
 /// Symbols that must be visible across the plugin boundary (exception types, the
 /// entry point). Plugins are built with hidden visibility; these stay shared so that

@@ -7,8 +7,8 @@ class OutOfTreePlugin : public sdk::Plugin {
 public:
     void declare(sdk::Registrar& r) override {
         r.permission("out_of_tree.read", "Say hello");
-        r.route({sdk::Method::Get, "/api/v1/out-of-tree/hello", "out_of_tree.read",
-                 [](const sdk::Request& req, sdk::TenantScope& s) {
+        r.route({.method = sdk::Method::Get, .path = "/api/v1/out-of-tree/hello", .permission = "out_of_tree.read",
+                 .handler = [](const sdk::Request& req, sdk::TenantScope& s) {
                      // The installed REST helper library links too: unknown parameters are a 400.
                      sdk::rest::allowOnlyParams(req, {});
                      return sdk::Response::json({{"hello", s.tenant().slug}});
