@@ -279,6 +279,10 @@ TEST_F(HttpTest, ChunkedBodiesAreCheckedBeforeTheyAreParsed) {
     // Refused from the announced size, before a byte of it arrives.
     expectError(httpRaw(host_->port(), chunked + "7fffffffffff\r\n"), 413, "payload_too_large");
     expectError(httpRaw(host_->port(), head + "Transfer-Encoding: gzip\r\n\r\n"), 501, "unsupported_transfer_encoding");
+    // A Content-Length too: Pistache reserves whatever it announces.
+    expectError(httpRaw(host_->port(), head + "Content-Length: 333333333333333333\r\n\r\n{}"), 413, "payload_too_large");
+    expectError(httpRaw(host_->port(), head + std::string("Content-Length: 3\0\0\r\n\r\n{}", 25)), 400, "bad_request");
+    expectError(httpRaw(host_->port(), head + "Content-Length: 2\r\nContent-Length: 3\r\n\r\n{}"), 400, "bad_request");
     expectError(httpRaw(host_->port(), head + "Transfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n3\r\nabc\r\n0\r\n\r\n"),
                 400, "bad_request");
     EXPECT_EQ(host_->get("/healthz", "").status, 200);

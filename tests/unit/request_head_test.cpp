@@ -71,3 +71,19 @@ TEST(CheckBody, AChunkedBodyWaitsUntilWholeAndOthersGoStraightOn) {
     EXPECT_EQ(check("POST / HTTP/1.1\r\nContent-Length: 3\r\n\r\nab"), BodyCheck::parse);
     EXPECT_EQ(check("\r\nPOST / HTTP/1.1\r\nTransfer-Encoding: x\r\n\r\n"), BodyCheck::unsupported_coding);
 }
+
+TEST(CheckBody, AContentLengthIsOneNumberWithinTheLimitBeforePistacheReservesIt) {
+    const auto check = [](const std::string& length) {
+        ChunkedProgress fresh;
+        return checkBody("POST / HTTP/1.1\r\nContent-Length:" + length + "\r\n\r\n", 1024, fresh);
+    };
+    EXPECT_EQ(check(" 1024"), BodyCheck::parse);
+    EXPECT_EQ(check("0001024 "), BodyCheck::parse);
+    EXPECT_EQ(check(" 1024\r\nContent-Length: 1024"), BodyCheck::parse);
+    EXPECT_EQ(check(" 1025"), BodyCheck::too_large);
+    EXPECT_EQ(check(" 99999999999999999999999999"), BodyCheck::too_large);
+    // The fuzz finding: digits, then NULs and more, which Pistache read as the digits.
+    EXPECT_EQ(check(std::string(" 333333333333333333\0\0 33 16", 27)), BodyCheck::invalid_length);
+    for (const char* bad : {"", " -1", " 0x10", " 1 0", " 3\r\nContent-Length: 4", " +3"})
+        EXPECT_EQ(check(bad), BodyCheck::invalid_length) << bad;
+}

@@ -487,6 +487,9 @@ public:
                 case BodyCheck::unsupported_coding:
                     reject(501, "unsupported_transfer_encoding", "the only Transfer-Encoding this server reads is chunked");
                     return false;
+                case BodyCheck::invalid_length:
+                    reject(400, "bad_request", "Content-Length must be one number of bytes");
+                    return false;
                 case BodyCheck::malformed_chunks:
                     reject(400, "bad_request", "the chunked body is malformed");
                     return false;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
 
 namespace tessera::host {
 namespace {
@@ -56,27 +57,66 @@ bool unsupportedVersion(std::string_view bytes) {
     return version.starts_with("HTTP/") && version != "HTTP/1.0" && version != "HTTP/1.1";
 }
 
-BodyFraming bodyFraming(std::string_view head) {
-    int codings = 0;
-    bool length = false;
-    bool chunked = false;
+namespace {
+
+// Calls fn(name, value) for each header line of a complete head (the request line skipped).
+template <class Fn>
+void forEachHeader(std::string_view head, Fn fn) {
     auto at = head.find(kCrlf);  // past the request line
     while (at != std::string_view::npos && at + 2 < head.size()) {
         const auto begin = at + 2;
         at = head.find(kCrlf, begin);
         const auto line = head.substr(begin, (at == std::string_view::npos ? head.size() : at) - begin);
         const auto colon = line.find(':');
-        if (colon == std::string_view::npos) continue;
-        const auto name = line.substr(0, colon);
+        if (colon != std::string_view::npos) fn(line.substr(0, colon), trimmed(line.substr(colon + 1)));
+    }
+}
+
+}  // namespace
+
+BodyFraming bodyFraming(std::string_view head) {
+    int codings = 0;
+    bool length = false;
+    bool chunked = false;
+    forEachHeader(head, [&](std::string_view name, std::string_view value) {
         if (sameWord(name, "content-length")) length = true;
         if (sameWord(name, "transfer-encoding")) {
             ++codings;
-            chunked = sameWord(trimmed(line.substr(colon + 1)), "chunked");
+            chunked = sameWord(value, "chunked");
         }
-    }
+    });
     if (codings == 0) return BodyFraming::no_coding;
     if (codings > 1 || length) return BodyFraming::conflicting;
     return chunked ? BodyFraming::chunked : BodyFraming::unsupported_coding;
+}
+
+DeclaredLength declaredLength(std::string_view head, std::size_t max_body_bytes) {
+    // More digits than this are more than any limit here allows, and cannot overflow.
+    constexpr std::size_t kMaxLengthDigits = 15;
+    DeclaredLength result = DeclaredLength::none;
+    std::optional<std::size_t> first;
+    forEachHeader(head, [&](std::string_view name, std::string_view value) {
+        if (!sameWord(name, "content-length") || result == DeclaredLength::invalid) return;
+        if (value.empty() || value.find_first_not_of("0123456789") != std::string_view::npos) {
+            result = DeclaredLength::invalid;
+            return;
+        }
+        const auto digits = value.substr(std::min(value.find_first_not_of('0'), value.size()));
+        if (digits.size() > kMaxLengthDigits) {
+            result = DeclaredLength::too_large;
+            return;
+        }
+        std::size_t length = 0;
+        for (const char c : digits) length = length * 10 + static_cast<std::size_t>(c - '0');
+        // Two differing lengths leave the body's end unknown (RFC 9112 6.3).
+        if (first && *first != length) {
+            result = DeclaredLength::invalid;
+            return;
+        }
+        first = length;
+        result = length > max_body_bytes ? DeclaredLength::too_large : DeclaredLength::within_limit;
+    });
+    return result;
 }
 
 ChunkedBody chunkedBody(std::string_view bytes, std::size_t max_body_bytes, ChunkedProgress& progress) {
@@ -133,7 +173,16 @@ BodyCheck checkBody(std::string_view bytes, std::size_t max_body_bytes, ChunkedP
     if (start == std::string_view::npos) return BodyCheck::parse;
     switch (bodyFraming(bytes.substr(0, start))) {
         case BodyFraming::no_coding:
-            return BodyCheck::parse;
+            switch (declaredLength(bytes.substr(0, start), max_body_bytes)) {
+                case DeclaredLength::invalid:
+                    return BodyCheck::invalid_length;
+                case DeclaredLength::too_large:
+                    return BodyCheck::too_large;
+                case DeclaredLength::none:
+                case DeclaredLength::within_limit:
+                    return BodyCheck::parse;
+            }
+            return BodyCheck::invalid_length;
         case BodyFraming::conflicting:
             return BodyCheck::ambiguous_framing;
         case BodyFraming::unsupported_coding:

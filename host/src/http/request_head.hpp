@@ -34,6 +34,12 @@ bool unsupportedVersion(std::string_view bytes);
 enum class BodyFraming { no_coding, chunked, unsupported_coding, conflicting };
 BodyFraming bodyFraming(std::string_view head);
 
+// The Content-Length of a complete head: none, one number of bytes within the limit, or
+// a number beyond it, or something that is not one number (not digits, two that differ).
+// Checked before Pistache parses the body, which reserves whatever length is announced.
+enum class DeclaredLength { none, within_limit, too_large, invalid };
+DeclaredLength declaredLength(std::string_view head, std::size_t max_body_bytes);
+
 enum class ChunkedStatus { incomplete, complete, malformed, too_large };
 struct ChunkedBody {
     ChunkedStatus status;
@@ -66,9 +72,10 @@ inline ChunkedBody chunkedBody(std::string_view bytes, std::size_t max_body_byte
 
 // Whether the bytes received so far of a request whose head is complete may go to
 // Pistache's parser (`parse`), must wait for more of a chunked body (`wait`), or are
-// refused: the framing is ambiguous or a coding other than chunked (bodyFraming), or
-// the chunked body is malformed or too large (chunkedBody, resuming at `progress`).
-enum class BodyCheck { parse, wait, ambiguous_framing, unsupported_coding, malformed_chunks, too_large };
+// refused: the framing is ambiguous or a coding other than chunked (bodyFraming), the
+// Content-Length is not a number or over the limit (declaredLength), or the chunked body
+// is malformed or too large (chunkedBody, resuming at `progress`).
+enum class BodyCheck { parse, wait, ambiguous_framing, unsupported_coding, invalid_length, malformed_chunks, too_large };
 BodyCheck checkBody(std::string_view bytes, std::size_t max_body_bytes, ChunkedProgress& progress);
 
 }  // namespace tessera::host

@@ -32,6 +32,11 @@ sdk::Database& HostScope::db() {
     return lease_->db();
 }
 
+void HostScope::actAs(const std::string& plugin) {
+    plugin_ = plugin;
+    secrets_ = PluginSecrets(tenant_->slug, plugin_);
+}
+
 void HostScope::publish(const std::string& name, sdk::Json payload) {
     if (!services_.registry.mayPublish(plugin_, name))
         throw std::logic_error("plugin '" + plugin_ + "' publishes '" + name + "', which neither it nor its dependencies declare");

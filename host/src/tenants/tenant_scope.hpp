@@ -37,7 +37,9 @@ struct ScopeServices {
 // The identity of work the host starts itself (jobs, event deliveries without a user).
 const sdk::Principal& systemPrincipal();
 
-class HostScope final : public sdk::TenantScope, private sdk::EventPublisher {
+// The one scope: a workflow run's (workflows/workflow_scope.hpp) only replaces where the
+// access rules and before hooks come from and switches the acting plugin per call.
+class HostScope : public sdk::TenantScope, private sdk::EventPublisher {
 public:
     HostScope(ScopeServices services, std::shared_ptr<const TenantRecord> tenant, std::string plugin,
               std::string request_id, sdk::Principal principal = systemPrincipal(), int event_depth = 0);
@@ -51,9 +53,15 @@ public:
     void beforeWrite(const std::string& event, sdk::Json& record) override;
 
     // Events published during the call, to deliver once it has succeeded.
+    const std::vector<sdk::Event>& pendingEvents() const { return pending_; }
     std::vector<sdk::Event> takeEvents() { return std::move(pending_); }
     const std::shared_ptr<const TenantRecord>& record() const { return tenant_; }
     int eventDepth() const { return event_depth_; }
+
+protected:
+    // From now on the scope acts for `plugin`: the events it may publish and the secrets
+    // it may open are that plugin's.
+    void actAs(const std::string& plugin);
 
 private:
     void publish(const std::string& name, sdk::Json payload) override;

@@ -7,18 +7,13 @@
 
 #include <functional>
 #include <memory>
-#include <optional>
 #include <string>
-#include <vector>
 
-#include <tessera/sdk/scope.hpp>
-
-#include "core/logging.hpp"
 #include "tenants/tenant_scope.hpp"
 
 namespace tessera::host {
 
-class WorkflowScope final : public sdk::TenantScope, private sdk::EventPublisher {
+class WorkflowScope final : public HostScope {
 public:
     // `before_write` runs the tenant's before hooks for writes made during this run, one
     // level deeper than the run itself.
@@ -29,34 +24,16 @@ public:
     WorkflowScope(ScopeServices services, std::shared_ptr<const TenantRecord> tenant, sdk::Principal principal,
                   std::string request_id, BeforeWrite before_write, AccessRulesOf access_rules);
 
-    const sdk::TenantInfo& tenant() const override { return info_; }
-    sdk::Database& db() override;
-    sdk::Logger& log() override { return logger_; }
-    sdk::EventPublisher& events() override { return *this; }
-    const sdk::Principal& principal() const override { return principal_; }
-    sdk::AccessRules access(const std::string& resource) const override;
+    sdk::AccessRules access(const std::string& resource) const override { return access_rules_(resource); }
     void beforeWrite(const std::string& event, sdk::Json& record) override;
 
-    // The plugin whose script function runs now (its events are the ones it may publish).
-    void actAs(const std::string& plugin) { plugin_ = plugin; }
-    std::vector<sdk::Event> takeEvents() { return std::move(pending_); }
-    const std::vector<sdk::Event>& pendingEvents() const { return pending_; }
+    // The plugin whose script function runs now (its events are the ones it may publish,
+    // its secrets the ones it may open).
+    using HostScope::actAs;
 
 private:
-    void publish(const std::string& name, sdk::Json payload) override;
-    void* findService(const std::string& name, const char* type_name) override;
-
-    ScopeServices services_;
-    std::shared_ptr<const TenantRecord> tenant_;
-    sdk::TenantInfo info_;
-    sdk::Principal principal_;
-    std::string request_id_;
     BeforeWrite before_write_;
     AccessRulesOf access_rules_;
-    std::string plugin_ = "workflows";
-    StampedLogger logger_;
-    std::optional<ConnectionPool::Lease> lease_;
-    std::vector<sdk::Event> pending_;
 };
 
 }  // namespace tessera::host
