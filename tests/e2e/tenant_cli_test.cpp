@@ -3,6 +3,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
+#include <string>
 
 #include "e2e_util.hpp"
 
@@ -92,7 +94,7 @@ TEST(TenantCli, MistakesAreNamedWithWhatWouldBeRight) {
     host.createTenant("acme");
     auto version = host.cli({"--version"});
     EXPECT_EQ(version.exit_code, 0) << version.out;
-    EXPECT_NE(version.out.find("SDK 2.0.0, ABI 6"), std::string::npos) << version.out;
+    EXPECT_NE(version.out.find("SDK 2.1.0, ABI 6"), std::string::npos) << version.out;
 
     auto typo = host.cli({"tenat", "list"});
     EXPECT_EQ(typo.exit_code, 2) << typo.out;
@@ -120,4 +122,15 @@ TEST(TenantCli, MistakesAreNamedWithWhatWouldBeRight) {
         listed = listed || (r["path"] == "/api/v1/contacts/{id}" && r["method"] == "GET" && r["owner"] == "contacts" &&
                             r["permission"] == "contacts.read");
     EXPECT_TRUE(listed) << routes.out.substr(0, 2000);
+
+    // The text table: one line per route, its flags last.
+    auto text = host.cli({"routes"});
+    ASSERT_EQ(text.exit_code, 0) << text.out;
+    std::istringstream lines(text.out);
+    bool create_flagged = false;
+    for (std::string line; std::getline(lines, line);)
+        create_flagged = create_flagged || (line.rfind("POST ", 0) == 0 && line.find(" /api/v1/contacts ") != std::string::npos &&
+                                            line.find("contacts.write") != std::string::npos &&
+                                            line.find("idempotent") != std::string::npos);
+    EXPECT_TRUE(create_flagged) << text.out.substr(0, 3000);
 }

@@ -21,7 +21,7 @@ std::string emailKey(const std::string& email) {
 
 std::string emailProblem(const std::string& email) {
     static const std::regex re(R"(^[^@\s"'<>;\\]{1,64}@[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+$)");
-    if (email.size() > 254 || !std::regex_match(email, re)) return "is not a valid email address";
+    if (email.size() > 254 || !std::regex_match(email, re)) return "must be a valid email address";
     return {};
 }
 

@@ -68,16 +68,17 @@ void printPlugins(PluginManager& plugins, bool json) {
 void printRoutes(const Router& router, bool json) {
     auto flags = [](const sdk::Route& r) {
         std::string out;
-        if (r.is_public) out += "public";
-        if (r.outside_group_commit) out += std::string(out.empty() ? "" : ",") + "outside_group_commit";
-        return out;
+        for (const auto& [set, name] : {std::pair{r.is_public, "public"}, std::pair{r.idempotent, "idempotent"},
+                                        std::pair{r.outside_group_commit, "outside_group_commit"}})
+            if (set) out += std::string(out.empty() ? "" : ",") + name;
+        return out.empty() ? std::string("-") : out;
     };
     if (json) {
         nlohmann::json out = nlohmann::json::array();
         for (const auto& e : router.routes())
             out.push_back({{"method", sdk::methodName(e.route.method)}, {"path", e.route.path}, {"owner", e.plugin},
                            {"permission", e.route.permission}, {"public", e.route.is_public},
-                           {"outside_group_commit", e.route.outside_group_commit}});
+                           {"idempotent", e.route.idempotent}, {"outside_group_commit", e.route.outside_group_commit}});
         std::cout << out.dump(2) << "\n";
         return;
     }

@@ -6,6 +6,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <tessera/sdk/rest/text.hpp>
+
 #include "app/host.hpp"
 #include "auth/workflow_policy_impl.hpp"
 #include "scripting/lua_sandbox.hpp"
@@ -74,7 +76,7 @@ int pushWorkflow(Host& host, const WorkflowPushOptions& o) {
         std::fprintf(stderr, "tessera: %s: %s\n", o.file.c_str(), syntax.c_str());
         return 1;
     }
-    if (d.name.size() > 100) {
+    if (sdk::rest::utf8Length(d.name) > 100) {
         std::fprintf(stderr, "tessera: the workflow name is longer than 100 characters\n");
         return 1;
     }

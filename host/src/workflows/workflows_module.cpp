@@ -4,6 +4,7 @@
 #include <set>
 
 #include <tessera/sdk/rest/rows.hpp>
+#include <tessera/sdk/rest/validation.hpp>
 
 #include "scripting/lua_sandbox.hpp"
 #include "workflows/cron.hpp"
@@ -16,8 +17,10 @@ namespace {
 
 using sdk::ApiError;
 using sdk::Json;
+using sdk::rest::BodyReader;
+using sdk::rest::FieldErrors;
 
-constexpr std::size_t kMaxSourceBytes = 256 * 1024;
+constexpr std::size_t kMaxSourceCharacters = 256 * 1024;
 
 std::int64_t unixNow() {
     return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -31,57 +34,39 @@ Json parseBody(const sdk::Request& req) {
 // Validates the fields of `body` present on top of `base`; every problem at once.
 WorkflowDraft draftFrom(const Json& body, WorkflowDraft base, bool creating, WorkflowEngine& engine,
                         const TenantRecord& tenant) {
-    Json errors = Json::object();
-    static const std::set<std::string> known{"name", "trigger", "condition", "source", "run_as", "enabled", "note"};
-    for (const auto& [k, v] : body.items())
-        if (!known.count(k)) errors[k] = "unknown field";
+    FieldErrors errors;
+    BodyReader in(body, {"name", "trigger", "condition", "source", "run_as", "enabled", "note"}, errors);
+    // A required text must be given on create and may not be cleared; an optional one is cleared by null.
     auto text = [&](const char* key, std::string& out, std::size_t max, bool required) {
-        if (!body.contains(key)) {
-            if (required && creating) errors[key] = "required";
-            return;
-        }
-        const auto& v = body[key];
-        if (v.is_null() && !required) {
-            out.clear();
-            return;
-        }
-        if (!v.is_string()) {
-            errors[key] = "must be a string";
-            return;
-        }
-        out = v.get<std::string>();
-        if (required && out.empty()) errors[key] = "must not be empty";
-        else if (out.size() > max) errors[key] = "longer than " + std::to_string(max) + " characters";
+        if (in.isNull(key) && !required) out.clear();
+        else if (auto v = in.text(key, max, required && (creating || in.has(key)))) out = *v;
     };
     text("name", base.name, 100, true);
     text("trigger", base.trigger, 300, true);
     text("condition", base.condition, 2000, false);
-    text("source", base.source, kMaxSourceBytes, true);
+    text("source", base.source, kMaxSourceCharacters, true);
     text("run_as", base.run_as, 64, false);
     text("note", base.note, 500, false);
-    if (body.contains("enabled")) {
-        if (body["enabled"].is_boolean()) base.enabled = body["enabled"].get<bool>();
-        else errors["enabled"] = "must be true or false";
-    }
+    if (auto enabled = in.boolean("enabled", in.has("enabled"))) base.enabled = *enabled;
     if (base.run_as.empty()) base.run_as = "admin";
-    if (!errors.contains("trigger") && !base.trigger.empty()) {
+    if (!errors.has("trigger") && !base.trigger.empty()) {
         std::string problem;
         if (const auto trigger = Trigger::parse(base.trigger, problem))
             problem = engine.unknownTriggerEvent(tenant, *trigger);
-        if (!problem.empty()) errors["trigger"] = problem;
+        if (!problem.empty()) errors.add("trigger", problem);
     }
-    if (!errors.contains("source") && !base.source.empty()) {
-        if (auto problem = LuaSandbox::checkSyntax(base.source); !problem.empty()) errors["source"] = problem;
+    if (!errors.has("source") && !base.source.empty()) {
+        if (auto problem = LuaSandbox::checkSyntax(base.source); !problem.empty()) errors.add("source", problem);
     }
-    if (!errors.contains("condition") && !base.condition.empty()) {
+    if (!errors.has("condition") && !base.condition.empty()) {
         if (auto problem = LuaSandbox::checkSyntax("return (" + base.condition + "\n)"); !problem.empty())
-            errors["condition"] = problem;
+            errors.add("condition", problem);
     }
     // Never "owner": a workflow must not be able to manage roles, and whoever may manage
     // workflows (owner and admin) must not gain that through one.
-    if (!errors.contains("run_as") && !engine.policy().knownRole(tenant, base.run_as))
-        errors["run_as"] = "unknown role '" + base.run_as + "' (admin, member, readonly or a custom role's id; never owner)";
-    if (!errors.empty()) throw ApiError(422, "validation_failed", "the workflow is not valid", errors);
+    if (!errors.has("run_as") && !engine.policy().knownRole(tenant, base.run_as))
+        errors.add("run_as", "unknown role '" + base.run_as + "' (admin, member, readonly or a custom role's id; never owner)");
+    if (!errors.empty()) throw ApiError(422, "validation_failed", "the workflow is not valid", errors.json());
     return base;
 }
 
@@ -231,19 +216,18 @@ void WorkflowsModule::declare(sdk::Registrar& r) {
     auto runRoute = [this, tenantOf](bool dry) {
         return [this, tenantOf, dry](const sdk::Request& req, sdk::TenantScope& scope) {
             const Json body = parseBody(req);
-            Json errors = Json::object();
-            for (const auto& [k, v] : body.items())
-                if (k != "event" && k != "entry" && k != "payload") errors[k] = "unknown field";
-            if (body.contains("event") && !body["event"].is_object()) errors["event"] = "must be an object";
-            if (body.contains("entry") && !body["entry"].is_string()) errors["entry"] = "must be a function name";
-            if (!errors.empty()) throw ApiError(422, "validation_failed", "the run request is not valid", errors);
+            FieldErrors errors;
+            BodyReader in(body, {"event", "entry", "payload"}, errors);
+            if (const auto* event = in.field("event"); event && !event->is_object()) in.error("event", "must be an object");
+            const auto entry = in.text("entry", 64);
+            if (!errors.empty()) throw ApiError(422, "validation_failed", "the run request is not valid", errors.json());
             WorkflowStore store(scope.db());
             RunRequest run;
             run.tenant = tenantOf(scope);
             run.workflow = requireWorkflow(store, req.param("id"));
             run.event = body.value("event", Json::object());
             if (!run.event.contains("name")) run.event["name"] = "manual";
-            run.entry = body.value("entry", "");
+            run.entry = entry.value_or("");
             run.entry_arg = body.value("payload", Json());
             run.trigger = dry ? "test" : "manual";
             run.request_id = req.request_id;
@@ -351,18 +335,17 @@ void WorkflowsModule::declare(sdk::Registrar& r) {
     r.route({.method = M::Put, .path = "/api/v1/workflow-settings", .permission = "workflows.manage",
              .handler = [this, settingsJson](const sdk::Request& req, sdk::TenantScope& scope) {
                  const Json body = parseBody(req);
-                 Json errors = Json::object();
+                 FieldErrors errors;
+                 BodyReader in(body, {"http_allowlist", "time_zone"}, errors);
                  std::vector<std::string> hosts;
-                 for (const auto& [k, v] : body.items())
-                     if (k != "http_allowlist" && k != "time_zone") errors[k] = "unknown field";
                  if (body.contains("http_allowlist")) {
                      if (!body["http_allowlist"].is_array() || body["http_allowlist"].size() > 200) {
-                         errors["http_allowlist"] = "must be an array of at most 200 host names";
+                         errors.add("http_allowlist", "must be an array of at most 200 host names");
                      } else {
                          for (const auto& h : body["http_allowlist"]) {
                              if (!h.is_string() || h.get<std::string>().empty() || h.get<std::string>().size() > 253 ||
                                  h.get<std::string>().find_first_of("/: ") != std::string::npos) {
-                                 errors["http_allowlist"] = "host names such as api.example.com or *.example.com";
+                                 errors.add("http_allowlist", "host names such as api.example.com or *.example.com");
                                  break;
                              }
                              hosts.push_back(h.get<std::string>());
@@ -371,8 +354,8 @@ void WorkflowsModule::declare(sdk::Registrar& r) {
                  }
                  if (body.contains("time_zone") &&
                      (!body["time_zone"].is_string() || !TimeZone::load(body["time_zone"].get<std::string>())))
-                     errors["time_zone"] = "an IANA time zone such as Europe/Berlin";
-                 if (!errors.empty()) throw ApiError(422, "validation_failed", "the settings are not valid", errors);
+                     errors.add("time_zone", "an IANA time zone such as Europe/Berlin");
+                 if (!errors.empty()) throw ApiError(422, "validation_failed", "the settings are not valid", errors.json());
                  if (body.contains("http_allowlist")) setHttpAllowlist(scope.db(), hosts);
                  if (body.contains("time_zone")) {
                      setTenantTimeZone(scope.db(), body["time_zone"].get<std::string>());

@@ -59,7 +59,7 @@ sdk::ApiError duplicate(const std::string& field, const std::string& existing_id
 void readTaxRate(const sdk::Json& body, bool creating, sdk::Json& rate, FieldErrors& errors) {
     BodyReader in(body, {"name", "percent", "inclusive", "active"}, errors);
     if (auto v = in.text("name", 100, creating || in.has("name"))) rate["name"] = *v;
-    if (auto v = in.decimal("percent", kPercentDecimals, 0, kPercentScale, creating || in.has("percent")))
+    if (auto v = readDecimal(in, "percent", kPercentDecimals, 0, kPercentScale, creating || in.has("percent")))
         rate["percent_scaled"] = *v;
     if (auto v = in.boolean("inclusive", in.has("inclusive"))) rate["inclusive"] = *v;
     if (auto v = in.boolean("active", in.has("active"))) rate["active"] = *v;
@@ -155,7 +155,7 @@ void readProduct(sdk::Database& db, const sdk::Json& body, bool creating, sdk::J
     if (auto v = in.amount("unit_price", 0, required("unit_price"))) product["unit_price"] = *v;
     if (auto v = in.currency("currency", required("currency"))) product["currency"] = *v;
     if (in.isNull("tax_rate_id")) product["tax_rate_id"] = nullptr;
-    else if (auto v = in.text("tax_rate_id", 64)) {
+    else if (auto v = in.id("tax_rate_id")) {
         if (!db.queryOne("SELECT id FROM billing_tax_rates WHERE id = ?", {*v})) in.error("tax_rate_id", "no tax rate with this id");
         else product["tax_rate_id"] = *v;
     }

@@ -12,8 +12,8 @@ bool GenericGateway::verify(const sdk::Request& req, const std::string& secret) 
 
 GatewayEvent GenericGateway::parse(const sdk::Request& req) const {
     const auto body = sdk::parseJsonObject(req);
-    FieldErrors errors;
-    BodyReader in(body, {"id", "type", "data", "created_at"}, errors);
+    sdk::rest::FieldErrors errors;
+    sdk::rest::BodyReader in(body, {"id", "type", "data", "created_at"}, errors);
     GatewayEvent event;
     event.event_id = in.text("id", 200, true).value_or("");
     const auto type = in.text("type", 100, true).value_or("");
@@ -24,10 +24,10 @@ GatewayEvent GenericGateway::parse(const sdk::Request& req) const {
         errors.throwIfAny();
     }
     sdk::Json data = body["data"];
-    FieldErrors data_errors;
-    BodyReader d(data, {"invoice_id", "invoice_number", "amount", "currency", "method", "reference", "paid_on"},
+    sdk::rest::FieldErrors data_errors;
+    sdk::rest::BodyReader d(data, {"invoice_id", "invoice_number", "amount", "currency", "method", "reference", "paid_on"},
                  data_errors, "data.");
-    event.invoice_id = d.text("invoice_id", 64).value_or("");
+    event.invoice_id = d.id("invoice_id").value_or("");
     event.invoice_number = d.text("invoice_number", 100).value_or("");
     if (event.invoice_id.empty() && event.invoice_number.empty()) d.error("invoice_id", "invoice_id or invoice_number is required");
     data.erase("invoice_id");

@@ -137,7 +137,7 @@ PricedDocument priceLines(sdk::Database& db, const sdk::Json& lines, const std::
         std::string line_currency = currency;
         std::optional<std::string> product_tax;
         bool valid = true;
-        if (auto pid = in.text("product_id", 64)) {
+        if (auto pid = in.id("product_id")) {
             auto p = db.queryOne("SELECT * FROM billing_products WHERE id = ?", {*pid});
             if (!p) {
                 in.error("product_id", "no product with this id");
@@ -154,7 +154,7 @@ PricedDocument priceLines(sdk::Database& db, const sdk::Json& lines, const std::
             }
         }
         if (auto d = in.text("description", kMaxDescription, !line.product_id && !in.has("product_id"))) line.description = *d;
-        if (auto q = in.decimal("quantity", kQuantityDecimals, 1, kMaxQuantity, true)) line.quantity = *q;
+        if (auto q = readDecimal(in, "quantity", kQuantityDecimals, 1, kMaxQuantity, true)) line.quantity = *q;
         else valid = false;
         if (auto price = in.amount("unit_price", 0, !in.has("product_id"))) {
             line.unit_price = *price;
@@ -167,10 +167,10 @@ PricedDocument priceLines(sdk::Database& db, const sdk::Json& lines, const std::
             in.error("discount_amount", "give either discount_percent or discount_amount, not both");
             valid = false;
         }
-        line.discount_percent = in.decimal("discount_percent", kPercentDecimals, 0, kPercentScale);
+        line.discount_percent = readDecimal(in, "discount_percent", kPercentDecimals, 0, kPercentScale);
         line.discount_amount = in.amount("discount_amount", 0);
         std::optional<std::string> tax_id = product_tax;
-        if (in.has("tax_rate_id")) tax_id = in.isNull("tax_rate_id") ? std::nullopt : in.text("tax_rate_id", 64);
+        if (in.has("tax_rate_id")) tax_id = in.isNull("tax_rate_id") ? std::nullopt : in.id("tax_rate_id");
         if (tax_id) {
             auto t = db.queryOne("SELECT * FROM billing_tax_rates WHERE id = ?", {*tax_id});
             if (!t) {
@@ -241,7 +241,7 @@ struct HeaderInput {
 
 HeaderInput readHeader(BodyReader& in, bool creating) {
     HeaderInput h;
-    h.customer_id = in.text("customer_id", 64, creating);
+    h.customer_id = in.id("customer_id", creating);
     h.currency = in.currency("currency", creating);
     h.issue_date = in.date("issue_date");
     h.due_date = in.date("due_date");
@@ -284,7 +284,7 @@ sdk::Json createDraft(sdk::TenantScope& scope, const sdk::Json& body) {
     FieldErrors errors;
     BodyReader in(body, kInvoiceFields, errors);
     const auto h = readHeader(in, true);
-    in.text("owner_id", 64);
+    in.id("owner_id");
     auto& db = scope.db();
     if (h.customer_id) checkCustomer(scope, *h.customer_id, errors);
     if (h.issue_date && h.due_date && *h.due_date < *h.issue_date) errors.add("due_date", "must not be before issue_date");
@@ -475,7 +475,7 @@ sdk::Response patchInvoiceRoute(const sdk::Request& req, sdk::TenantScope& scope
         FieldErrors errors;
         BodyReader in(body, kInvoiceFields, errors);
         const auto h = readHeader(in, false);
-        const auto owner = in.text("owner_id", 64);
+        const auto owner = in.id("owner_id");
         if (h.customer_id) checkCustomer(scope, *h.customer_id, errors);
         const std::string currency = h.currency.value_or(current["currency"].get<std::string>());
         const bool reprice = body.contains("lines") || (h.currency && *h.currency != current["currency"]);

@@ -7,10 +7,9 @@
 #include <string>
 
 #include <tessera/sdk.hpp>
+#include <tessera/sdk/rest/validation.hpp>
 
 namespace tessera::plugins::billing {
-
-class FieldErrors;
 
 inline constexpr const char* kInvoicesPath = "/api/v1/billing/invoices";
 
@@ -53,7 +52,7 @@ sdk::Json createSubscriptionInvoice(sdk::TenantScope& scope, const std::string& 
 /// Prices `items` (invoice line objects) in `currency` without storing anything, so that a
 /// subscription is refused up front if it could never be invoiced. Returns the subtotal
 /// (net of tax); problems go to `errors` under "<field>.<n>.<field>".
-std::int64_t priceItems(sdk::Database& db, const sdk::Json& items, const std::string& currency, FieldErrors& errors,
+std::int64_t priceItems(sdk::Database& db, const sdk::Json& items, const std::string& currency, sdk::rest::FieldErrors& errors,
                         const std::string& field = "items");
 
 sdk::Response listInvoicesRoute(const sdk::Request& req, sdk::TenantScope& scope);

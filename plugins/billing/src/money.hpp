@@ -4,8 +4,8 @@
 /// rounding is half-even and happens once per line component. No floating point is
 /// involved anywhere, so the same invoice gives the same cents on every machine.
 ///
-/// This file depends on nothing but the standard library, so it is unit-tested without
-/// a host (tests/unit/money_test.cpp).
+/// It depends on nothing but the SDK's REST library (for the currency list), so it is
+/// unit-tested without a host (tests/unit/money_test.cpp).
 
 #include <cstdint>
 #include <optional>
@@ -13,14 +13,15 @@
 #include <string>
 #include <string_view>
 
+#include <tessera/sdk/rest/validation.hpp>
+
 namespace tessera::plugins::billing {
 
 /// An amount in minor units of some currency (cents, yen, fils...).
 using Amount = std::int64_t;
 
-/// The largest absolute amount accepted for a price, a line or a total: 10^15 minor units
-/// (10 trillion dollars). Leaves room for sums of many lines without overflowing int64.
-inline constexpr Amount kMaxAmount = 1'000'000'000'000'000;
+/// The largest absolute amount accepted for a price, a line or a total (10^15 minor units).
+using sdk::rest::kMaxAmount;
 
 /// Quantities carry up to 6 decimals: 1.5 is stored as 1'500'000.
 inline constexpr int kQuantityDecimals = 6;
@@ -29,14 +30,8 @@ inline constexpr std::int64_t kQuantityScale = 1'000'000;
 inline constexpr int kPercentDecimals = 4;
 inline constexpr std::int64_t kPercentScale = 1'000'000;  ///< The stored value of 100 %.
 
-/// An ISO 4217 currency and the number of decimals of its minor unit.
-struct Currency {
-    std::string_view code;
-    int exponent = 2;
-};
-
-/// The currency with this upper-case ISO 4217 code, or nullopt when it is unknown.
-std::optional<Currency> findCurrency(std::string_view code);
+using sdk::rest::Currency;
+using sdk::rest::findCurrency;
 
 /// Thrown when amounts of different currencies are combined.
 class CurrencyMismatch : public std::runtime_error {

@@ -15,7 +15,7 @@ using namespace sdk::rest;
 
 namespace {
 
-const std::set<std::string> kMethods = {"cash", "card", "bank_transfer", "boleto", "pix"};
+const std::vector<std::string> kMethods = {"cash", "card", "bank_transfer", "boleto", "pix"};
 
 sdk::Json paymentToJson(const sdk::Row& r) {
     return {{"id", r["id"].asText()},

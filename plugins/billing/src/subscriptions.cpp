@@ -145,8 +145,8 @@ sdk::Response createSubscriptionRoute(const sdk::Request& req, sdk::TenantScope&
     FieldErrors errors;
     BodyReader in(body, {"customer_id", "currency", "cycle", "items", "start_date", "anchor_day", "due_days", "owner_id"},
                   errors);
-    const auto customer = in.text("customer_id", 64, true);
-    in.text("owner_id", 64);
+    const auto customer = in.id("customer_id", true);
+    in.id("owner_id");
     const auto currency = in.currency("currency", true);
     const auto cycle = in.oneOf("cycle", {"monthly", "bimonthly", "quarterly", "yearly"}, true);
     const auto start = in.date("start_date").value_or(todayUtc());

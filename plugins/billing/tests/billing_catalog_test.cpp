@@ -48,7 +48,7 @@ TEST_F(BillingCatalog, ProductsHaveUniqueSkusAndValidatedPrices) {
                      {"id", "pr_mine"}});
     ASSERT_EQ(bad.status, 422);
     const auto f = bad.json()["error"]["fields"];
-    EXPECT_EQ(f["unit_price"], "must be an integer");
+    EXPECT_EQ(f["unit_price"], "must be an integer amount in minor units from 0 to 10^15");
     EXPECT_TRUE(f.contains("currency"));
     EXPECT_EQ(f["tax_rate_id"], "no tax rate with this id");
     EXPECT_EQ(f["id"], "is read-only");

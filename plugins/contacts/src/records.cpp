@@ -57,13 +57,13 @@ std::string searchText(const sdk::Json& r) {
     return out;
 }
 
-void checkReferences(const ResourceSpec& spec, sdk::Database& db, const sdk::Json& values, sdk::Json& errors) {
+void checkReferences(const ResourceSpec& spec, sdk::Database& db, const sdk::Json& values, FieldErrors& errors) {
     for (const auto& f : spec.fields) {
         if (f.kind != FieldKind::Reference || !values.contains(f.name) || !values[f.name].is_string() ||
-            errors.contains(f.name))
+            errors.has(f.name))
             continue;
         if (!db.queryOne("SELECT 1 AS x FROM " + f.references + " WHERE id = ?", {values[f.name].get<std::string>()}))
-            errors[f.name] = "no such " + std::string(f.references == "contacts_companies" ? "company" : "record");
+            errors.add(f.name, "no such " + std::string(f.references == "contacts_companies" ? "company" : "record"));
     }
 }
 
@@ -261,7 +261,7 @@ sdk::Json createRecord(const ResourceSpec& spec, sdk::TenantScope& scope, const 
     const sdk::Json input = withBeforeHooks(scope, spec.singular + ".create", body, body);
     auto in = validateInput(spec, input, defs, true);
     checkReferences(spec, db, in.values, in.errors);
-    throwIfInvalid(in.errors);
+    in.errors.throwIfAny();
 
     sdk::Json record = in.values;
     record["id"] = newId(spec.id_prefix);
@@ -310,7 +310,7 @@ sdk::Json updateRecord(const ResourceSpec& spec, sdk::TenantScope& scope, const 
     const sdk::Json input = withBeforeHooks(scope, spec.singular + ".update", proposed, body);
     auto in = validateInput(spec, input, defs, false);
     checkReferences(spec, db, in.values, in.errors);
-    throwIfInvalid(in.errors);
+    in.errors.throwIfAny();
 
     sdk::Json next = current;
     sdk::Json changes = sdk::Json::object();

@@ -1,11 +1,13 @@
 #pragma once
-/// Validation of create and update bodies. Every problem is collected so that one 422
-/// reports them all, keyed by field name ("custom_fields.<key>" for custom fields).
+/// Validation of create and update bodies against a resource's field table, with the
+/// SDK's validation kit: every problem is collected so that one 422 reports them all,
+/// keyed by field name ("custom_fields.<key>" for custom fields, "address.city" for parts).
 
 #include <vector>
 
 #include <tessera/sdk.hpp>
 #include <tessera/sdk/rest/custom_fields.hpp>
+#include <tessera/sdk/rest/validation.hpp>
 
 #include "resource.hpp"
 
@@ -14,7 +16,7 @@ namespace tessera::plugins::contacts {
 struct ValidatedInput {
     sdk::Json values = sdk::Json::object();  ///< Built-in fields present in the body, as given.
     sdk::Json custom = sdk::Json::object();  ///< Custom field patch: key -> value; null removes.
-    sdk::Json errors = sdk::Json::object();  ///< field -> what is wrong; empty when valid.
+    sdk::rest::FieldErrors errors;
 };
 
 /// Checks `body` against `spec` and the tenant's custom field definitions. On create,
@@ -22,8 +24,5 @@ struct ValidatedInput {
 /// are checked. Unknown and read-only fields are errors.
 ValidatedInput validateInput(const ResourceSpec& spec, const sdk::Json& body,
                              const std::vector<sdk::rest::CustomFieldDef>& defs, bool creating);
-
-/// True for a plausible email address (one @, non-empty local part, dotted domain, no spaces).
-bool validEmail(const std::string& email);
 
 }  // namespace tessera::plugins::contacts

@@ -31,7 +31,7 @@ TEST_F(ContactsCrud, ValidationReportsEveryProblemAtOnce) {
     ASSERT_EQ(r.status, 422) << r.body;
     auto e = r.json()["error"];
     EXPECT_EQ(e["code"], "validation_failed");
-    EXPECT_EQ(e["fields"]["email"], "not a valid email");
+    EXPECT_EQ(e["fields"]["email"], "must be a valid email address");
     EXPECT_EQ(e["fields"]["nickname"], "unknown field");
     EXPECT_EQ(e["fields"]["name"], "is required");
     EXPECT_TRUE(e["fields"].contains("tags"));

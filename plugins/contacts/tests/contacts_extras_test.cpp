@@ -77,7 +77,7 @@ TEST_F(ContactsExtras, CsvImportIsAllOrNothingUnlessPartial) {
     auto rows = strict.json()["error"]["rows"];
     ASSERT_EQ(rows.size(), 1u);
     EXPECT_EQ(rows[0]["row"], 3);
-    EXPECT_EQ(rows[0]["fields"]["email"], "not a valid email");
+    EXPECT_EQ(rows[0]["fields"]["email"], "must be a valid email address");
     EXPECT_EQ(call("GET", "/api/v1/contacts?q=csv").json()["data"].size(), 0u) << "nothing imported";
 
     auto partial = raw("POST", "/api/v1/contacts/import?mode=partial", csv, "text/csv");

@@ -1,6 +1,7 @@
 #include "deal_store.hpp"
 
 #include <map>
+#include <set>
 #include <vector>
 
 #include <tessera/sdk/rest/activities.hpp>
@@ -10,11 +11,11 @@
 #include <tessera/sdk/rest/ids.hpp>
 #include <tessera/sdk/rest/rows.hpp>
 #include <tessera/sdk/rest/text.hpp>
+#include <tessera/sdk/rest/validation.hpp>
 #include <tessera/sdk/rest/writes.hpp>
 #include <tessera/services/billing_products.hpp>
 #include <tessera/services/contacts.hpp>
 
-#include "currency.hpp"
 
 namespace tessera::plugins::deals {
 
@@ -22,99 +23,36 @@ using namespace sdk::rest;
 
 namespace {
 
-// Fields a client may write, with what each must be.
-enum class Kind { Title, Id, OptionalId, Amount, Currency, Date, Status, Position };
-struct Field {
-    const char* name;
-    Kind kind;
-};
-constexpr Field kFields[] = {
-    {"title", Kind::Title},          {"pipeline_id", Kind::Id},         {"stage_id", Kind::Id},
-    {"contact_id", Kind::OptionalId}, {"company_id", Kind::OptionalId}, {"owner_id", Kind::OptionalId},
-    {"amount", Kind::Amount},         {"currency", Kind::Currency},     {"expected_close_date", Kind::Date},
-    {"status", Kind::Status},         {"lost_reason_id", Kind::OptionalId}, {"position", Kind::Position},
-};
-constexpr const char* kReadOnly[] = {"id", "version", "created_at", "updated_at", "closed_at", "stage_entered_at",
-                                     "rotten"};
-
-std::string checkValue(Kind kind, const sdk::Json& v) {
-    switch (kind) {
-        case Kind::Title:
-            if (!v.is_string()) return "must be a string";
-            if (v.get_ref<const std::string&>().empty()) return "must not be empty";
-            if (utf8Length(v.get_ref<const std::string&>()) > kMaxTitle)
-                return "must be at most " + std::to_string(kMaxTitle) + " characters";
-            return "";
-        case Kind::Id:
-        case Kind::OptionalId:
-            if (v.is_null()) return kind == Kind::Id ? "must not be null" : "";
-            if (!v.is_string() || v.get_ref<const std::string&>().empty() || v.get_ref<const std::string&>().size() > 64)
-                return "must be an id (a string of 1-64 characters)";
-            return "";
-        case Kind::Amount:
-            if (!v.is_number_integer() || v.get<std::int64_t>() < 0 || v.get<std::int64_t>() > kMaxAmount)
-                return "must be an integer amount in minor units from 0 to 10^15";
-            return "";
-        case Kind::Currency:
-            if (!v.is_string() || !isCurrencyCode(v.get_ref<const std::string&>()))
-                return "must be an ISO 4217 currency code in upper case, e.g. EUR";
-            return "";
-        case Kind::Date:
-            if (v.is_null()) return "";
-            if (!v.is_string() || !validDate(v.get_ref<const std::string&>())) return "must be a date (YYYY-MM-DD)";
-            return "";
-        case Kind::Status:
-            if (!v.is_string() || (v != "open" && v != "won" && v != "lost")) return "must be one of open, won, lost";
-            return "";
-        case Kind::Position:
-            if (!v.is_number_integer() || v.get<std::int64_t>() < 0) return "must be an integer >= 0";
-            return "";
-    }
-    return "";
-}
+// Fields a client may write; the rest of a deal is computed.
+const std::set<std::string> kWritable = {"title",    "pipeline_id", "stage_id",       "contact_id",
+                                         "company_id", "owner_id",  "amount",         "currency",
+                                         "expected_close_date", "status", "lost_reason_id", "position",
+                                         "line_items", "custom_fields"};
+const std::set<std::string> kComputed = {"closed_at", "stage_entered_at", "rotten"};
+constexpr std::int64_t kMaxPosition = 1'000'000'000;
 
 constexpr std::size_t kMaxLineItems = 100;
 constexpr std::int64_t kMaxQuantity = 1'000'000;
 
 // The shape of "line_items": every problem is recorded as line_items.<n>.<field>.
 // Products are resolved later (resolveLineItems), once the deal's currency is known.
-bool checkLineItems(const sdk::Json& items, sdk::Json& errors) {
+bool checkLineItems(const sdk::Json& items, FieldErrors& errors) {
     if (!items.is_array() || items.size() > kMaxLineItems) {
-        errors["line_items"] = "must be an array of at most " + std::to_string(kMaxLineItems) + " items";
+        errors.add("line_items", "must be an array of at most " + std::to_string(kMaxLineItems) + " items");
         return false;
     }
     const std::size_t before = errors.size();
     for (std::size_t i = 0; i < items.size(); ++i) {
         const std::string at = "line_items." + std::to_string(i);
-        const auto& item = items[i];
-        if (!item.is_object()) {
-            errors[at] = "must be an object {name, quantity, unit_price[, product_id]}";
+        if (!items[i].is_object()) {
+            errors.add(at, "must be an object {name, quantity, unit_price[, product_id]}");
             continue;
         }
-        for (const auto& [k, v] : item.items())
-            if (k != "product_id" && k != "name" && k != "quantity" && k != "unit_price")
-                errors[at + "." + k] = k == "total" ? "is read-only" : "unknown field";
-        const bool product = item.contains("product_id") && !item["product_id"].is_null();
-        if (product && (!item["product_id"].is_string() || item["product_id"].get_ref<const std::string&>().empty() ||
-                        item["product_id"].get_ref<const std::string&>().size() > 64))
-            errors[at + ".product_id"] = "must be an id (a string of 1-64 characters)";
-        if (item.contains("name") && !item["name"].is_null()) {
-            const auto& n = item["name"];
-            if (!n.is_string() || n.get_ref<const std::string&>().empty() || utf8Length(n.get_ref<const std::string&>()) > kMaxTitle)
-                errors[at + ".name"] = "must be a string of 1-" + std::to_string(kMaxTitle) + " characters";
-        } else if (!product) {
-            errors[at + ".name"] = "is required without a product_id";
-        }
-        const auto& q = item.contains("quantity") ? item["quantity"] : sdk::Json();
-        if (!q.is_number_integer() || q.get<std::int64_t>() < 1 || q.get<std::int64_t>() > kMaxQuantity)
-            errors[at + ".quantity"] = "must be an integer from 1 to " + std::to_string(kMaxQuantity);
-        if (item.contains("unit_price") && !item["unit_price"].is_null()) {
-            const auto& p = item["unit_price"];
-            if (!p.is_number_integer() || p.get<std::int64_t>() < 0 || p.get<std::int64_t>() > kMaxAmount)
-                errors[at + ".unit_price"] = "must be an integer amount in minor units from 0 to 10^15";
-        } else if (!product) {
-            errors[at + ".unit_price"] = "is required without a product_id";
-        }
+        BodyReader in(items[i], {"product_id", "name", "quantity", "unit_price"}, errors, at + ".", {"total"});
+        const bool product = in.id("product_id").has_value() || in.failed("product_id");
+        in.text("name", kMaxTitle, !product || (in.has("name") && !in.isNull("name")));
+        in.integer("quantity", 1, kMaxQuantity, true);
+        in.amount("unit_price", 0, !product);
     }
     return errors.size() == before;
 }
@@ -123,22 +61,22 @@ bool checkLineItems(const sdk::Json& items, sdk::Json& errors) {
 // sees the catalog) against the deal's currency, even for items whose own shape is wrong,
 // so one answer names every problem. Returns the products found, by item index.
 std::map<std::size_t, sdk::Json> checkProducts(sdk::TenantScope& scope, const sdk::Json& items,
-                                               const sdk::Json& currency, sdk::Json& errors) {
+                                               const sdk::Json& currency, FieldErrors& errors) {
     std::map<std::size_t, sdk::Json> found;
     auto* products = scope.service<services::BillingProductsService>();
     for (std::size_t i = 0; i < items.size(); ++i) {
         const auto& item = items[i];
         if (!item.is_object() || !item.contains("product_id") || !item["product_id"].is_string() ||
-            errors.contains("line_items." + std::to_string(i) + ".product_id"))
+            errors.has("line_items." + std::to_string(i) + ".product_id"))
             continue;
         const std::string at = "line_items." + std::to_string(i) + ".product_id";
         if (!products) {
-            errors[at] = "products need the billing plugin, which is not enabled for this tenant";
+            errors.add(at, "products need the billing plugin, which is not enabled for this tenant");
             continue;
         }
         const auto product = products->get(scope, item["product_id"].get<std::string>());
         if (!product) {
-            errors[at] = "no such product";
+            errors.add(at, "no such product");
             continue;
         }
         std::vector<std::string> problems;
@@ -153,14 +91,14 @@ std::map<std::size_t, sdk::Json> checkProducts(sdk::TenantScope& scope, const sd
         }
         std::string joined;
         for (const auto& p : problems) joined += (joined.empty() ? "" : "; ") + p;
-        errors[at] = joined;
+        errors.add(at, joined);
     }
     return found;
 }
 
 // Completes well-formed line items from their products and sets each item's total and
 // the deal's amount (their sum) in `next`; every problem goes to `errors`.
-void resolveLineItems(sdk::TenantScope& scope, sdk::Json& next, sdk::Json& errors) {
+void resolveLineItems(sdk::TenantScope& scope, sdk::Json& next, FieldErrors& errors) {
     const std::size_t before = errors.size();
     const auto products = checkProducts(scope, next["line_items"], next["currency"], errors);
     if (errors.size() != before) return;
@@ -178,7 +116,7 @@ void resolveLineItems(sdk::TenantScope& scope, sdk::Json& next, sdk::Json& error
         const std::int64_t quantity = item["quantity"].get<std::int64_t>(), price = item["unit_price"].get<std::int64_t>();
         // quantity <= 10^6 and price <= 10^15 keep the product inside int64 only after a check.
         if (price > 0 && quantity > (kMaxAmount - sum) / price) {
-            errors["line_items"] = "the items add up to more than 10^15 minor units";
+            errors.add("line_items", "the items add up to more than 10^15 minor units");
             return;
         }
         item["total"] = quantity * price;
@@ -196,63 +134,54 @@ void resolveLineItems(sdk::TenantScope& scope, sdk::Json& next, sdk::Json& error
 struct Input {
     sdk::Json values = sdk::Json::object();  // built-in fields present in the body
     sdk::Json custom = sdk::Json::object();  // custom field patch; null removes
-    sdk::Json errors = sdk::Json::object();
+    FieldErrors errors;
     sdk::Json malformed_line_items;          // an array of items with shape errors
 };
 
 // A deal with line items takes its amount from them: a body may not set both.
-void checkAmountSource(const Input& in, const sdk::Json& next, sdk::Json& errors) {
+void checkAmountSource(const Input& in, const sdk::Json& next, FieldErrors& errors) {
     if (in.values.contains("amount") && !next["line_items"].empty())
-        errors["amount"] = "is the sum of line_items; change the items or send \"line_items\": [] first";
+        errors.add("amount", "is the sum of line_items; change the items or send \"line_items\": [] first");
 }
 
 Input parseInput(sdk::Database& db, const sdk::Json& body, bool creating) {
     Input in;
-    const auto defs = loadDefinitions(db, kDealCustomFields);
-    for (const auto& [key, value] : body.items()) {
-        if (key == "custom_fields") {
-            validateCustomFields(value, defs, in.custom, in.errors);
-            continue;
-        }
-        if (key == "line_items") {
-            if (checkLineItems(value, in.errors)) in.values[key] = value;
-            else if (value.is_array()) in.malformed_line_items = value;
-            continue;
-        }
-        bool read_only = false;
-        for (const char* ro : kReadOnly) read_only = read_only || key == ro;
-        if (read_only) {
-            in.errors[key] = "is read-only";
-            continue;
-        }
-        const Field* field = nullptr;
-        for (const auto& f : kFields)
-            if (key == f.name) field = &f;
-        if (!field) {
-            in.errors[key] = "unknown field";
-            continue;
-        }
-        if (auto err = checkValue(field->kind, value); !err.empty()) in.errors[key] = err;
-        else in.values[key] = value;
+    BodyReader r(body, kWritable, in.errors, "", kComputed);
+    auto keep = [&](const std::string& name, bool valid) {
+        if (valid || (r.isNull(name) && !r.failed(name))) in.values[name] = r.raw(name);
+    };
+    auto given = [&](const std::string& name) { return r.has(name) || creating; };
+    if (given("title")) keep("title", r.text("title", kMaxTitle, true).has_value());
+    if (given("currency")) keep("currency", r.currency("currency", true).has_value());
+    for (const char* name : {"pipeline_id", "stage_id"})
+        if (r.has(name)) keep(name, r.id(name, true).has_value());
+    for (const char* name : {"contact_id", "company_id", "owner_id", "lost_reason_id"})
+        if (r.has(name)) keep(name, r.id(name).has_value());
+    if (r.has("amount")) keep("amount", r.amount("amount", 0, true).has_value());
+    if (r.has("expected_close_date")) keep("expected_close_date", r.date("expected_close_date").has_value());
+    if (r.has("status")) keep("status", r.oneOf("status", {"open", "won", "lost"}, true).has_value());
+    if (r.has("position")) keep("position", r.integer("position", 0, kMaxPosition, true).has_value());
+    if (r.has("line_items")) {
+        const auto& items = body["line_items"];
+        if (checkLineItems(items, in.errors)) in.values["line_items"] = items;
+        else if (items.is_array()) in.malformed_line_items = items;
     }
-    if (creating) {
-        if (!body.contains("title")) in.errors["title"] = "is required";
-        if (!body.contains("currency")) in.errors["currency"] = "is required";
-    }
+    if (r.has("custom_fields")) validateCustomFields(body["custom_fields"], loadDefinitions(db, kDealCustomFields),
+                                                     in.custom, in.errors);
     return in;
 }
 
 // Fills next.pipeline_id/stage_id from what the body asked for; records problems.
 void resolveStage(sdk::Database& db, const Input& in, bool creating, sdk::Json& next, std::optional<Stage>& stage,
-                  sdk::Json& errors) {
+                  FieldErrors& errors) {
     const bool has_stage = in.values.contains("stage_id");
     const bool has_pipeline = in.values.contains("pipeline_id");
     if (has_stage) {
         stage = findStage(db, in.values["stage_id"].get<std::string>());
         if (!stage) {
-            errors["stage_id"] = "no such stage";
+            errors.add("stage_id", "no such stage");
         } else if (has_pipeline && in.values["pipeline_id"] != stage->pipeline_id) {
-            errors["stage_id"] = "belongs to another pipeline";
+            errors.add("stage_id", "belongs to another pipeline");
         }
         if (stage) next["pipeline_id"] = stage->pipeline_id, next["stage_id"] = stage->id;
         return;
@@ -265,13 +194,13 @@ void resolveStage(sdk::Database& db, const Input& in, bool creating, sdk::Json& 
             return;
         }
         if (!findPipeline(db, *pipeline)) {
-            errors["pipeline_id"] = "no such pipeline";
+            errors.add("pipeline_id", "no such pipeline");
             return;
         }
     } else if (creating) {
         pipeline = defaultPipelineId(db);
         if (!pipeline) {
-            errors["pipeline_id"] = "is required: the tenant has no pipeline yet";
+            errors.add("pipeline_id", "is required: the tenant has no pipeline yet");
             return;
         }
     } else {
@@ -280,7 +209,7 @@ void resolveStage(sdk::Database& db, const Input& in, bool creating, sdk::Json& 
     }
     const auto stages = stagesOf(db, *pipeline);
     if (stages.empty()) {
-        errors[has_pipeline ? "pipeline_id" : "stage_id"] = "the pipeline has no stages";
+        errors.add(has_pipeline ? "pipeline_id" : "stage_id", "the pipeline has no stages");
         return;
     }
     stage = stages.front();
@@ -290,31 +219,31 @@ void resolveStage(sdk::Database& db, const Input& in, bool creating, sdk::Json& 
 
 // Contact, company and lost reason links; only links that change are checked, so a deal
 // keeps working when its lost reason is later deactivated.
-void checkLinks(sdk::TenantScope& scope, const sdk::Json& current, const sdk::Json& next, sdk::Json& errors) {
+void checkLinks(sdk::TenantScope& scope, const sdk::Json& current, const sdk::Json& next, FieldErrors& errors) {
     auto changed = [&](const char* k) { return !next[k].is_null() && (current.is_null() || current[k] != next[k]); };
     auto* contacts = scope.service<services::ContactsService>();
     for (const char* k : {"contact_id", "company_id"}) {
-        if (!changed(k) || errors.contains(k)) continue;
+        if (!changed(k) || errors.has(k)) continue;
         if (!contacts) {
-            errors[k] = "the contacts plugin is not enabled for this tenant";
+            errors.add(k, "the contacts plugin is not enabled for this tenant");
             continue;
         }
         const std::string id = next[k].get<std::string>();
         const bool found = std::string(k) == "contact_id" ? contacts->get(scope, id).has_value()
                                                           : contacts->getCompany(scope, id).has_value();
-        if (!found) errors[k] = std::string("no such ") + (std::string(k) == "contact_id" ? "contact" : "company");
+        if (!found) errors.add(k, std::string("no such ") + (std::string(k) == "contact_id" ? "contact" : "company"));
     }
     if (next["status"] == "lost") {
         if (next["lost_reason_id"].is_null()) {
-            errors["lost_reason_id"] = "is required when status is lost";
-        } else if (changed("lost_reason_id") && !errors.contains("lost_reason_id")) {
+            errors.add("lost_reason_id", "is required when status is lost");
+        } else if (changed("lost_reason_id") && !errors.has("lost_reason_id")) {
             auto row = scope.db().queryOne("SELECT active FROM deals_lost_reasons WHERE id = ?",
                                            {next["lost_reason_id"].get<std::string>()});
-            if (!row) errors["lost_reason_id"] = "no such lost reason";
-            else if (!(*row)["active"].asBool()) errors["lost_reason_id"] = "this lost reason is no longer offered";
+            if (!row) errors.add("lost_reason_id", "no such lost reason");
+            else if (!(*row)["active"].asBool()) errors.add("lost_reason_id", "this lost reason is no longer offered");
         }
     } else if (!next["lost_reason_id"].is_null() && changed("lost_reason_id")) {
-        errors["lost_reason_id"] = "only lost deals have a lost reason";
+        errors.add("lost_reason_id", "only lost deals have a lost reason");
     }
 }
 
@@ -442,7 +371,7 @@ sdk::Json createDeal(sdk::TenantScope& scope, const sdk::Json& client_body) {
     checkAmountSource(in, next, in.errors);
     if (!next["line_items"].empty() && next["currency"].is_string()) resolveLineItems(scope, next, in.errors);
     if (in.malformed_line_items.is_array()) checkProducts(scope, in.malformed_line_items, next["currency"], in.errors);
-    throwIfInvalid(in.errors);
+    in.errors.throwIfAny();
 
     sdk::Json custom = sdk::Json::object();
     for (const auto& [k, v] : in.custom.items())
@@ -495,7 +424,7 @@ sdk::Json updateDeal(sdk::TenantScope& scope, const sdk::Json& current, const sd
     if (!next["line_items"].empty() && (in.values.contains("line_items") || in.values.contains("currency")))
         resolveLineItems(scope, next, in.errors);
     if (in.malformed_line_items.is_array()) checkProducts(scope, in.malformed_line_items, next["currency"], in.errors);
-    throwIfInvalid(in.errors);
+    in.errors.throwIfAny();
     if (!stage) throw sdk::ApiError(409, "stage_missing", "the deal's stage no longer exists");
 
     sdk::Json changes = sdk::Json::object();

@@ -34,7 +34,6 @@ inline const sdk::rest::ActivityStore kDealActivities{"deals_activities",
                                                       10000,
                                                       "deal_activities",
                                                       requireVisibleDealSubject};
-inline constexpr std::int64_t kMaxAmount = 1'000'000'000'000'000;  ///< 10^15 minor units.
 
 /// Column list for SELECTs producing dealFromRow() input; needs "FROM deals_deals d JOIN
 /// deals_stages s ON s.id = d.stage_id" (the stage gives the `rotten` flag).

@@ -6,7 +6,7 @@
 #include <tessera/sdk/rest/errors.hpp>
 #include <tessera/sdk/rest/etags.hpp>
 #include <tessera/sdk/rest/ids.hpp>
-#include <tessera/sdk/rest/text.hpp>
+#include <tessera/sdk/rest/validation.hpp>
 
 namespace tessera::plugins::deals {
 
@@ -40,22 +40,13 @@ sdk::Json requireReason(sdk::Database& db, const std::string& id) {
     return fromRow(*row);
 }
 
-sdk::Json validate(const sdk::Json& body, bool creating) {
-    sdk::Json errors = sdk::Json::object();
-    for (const auto& [k, v] : body.items()) {
-        if (k == "name") {
-            if (!v.is_string() || v.get_ref<const std::string&>().empty() || utf8Length(v.get_ref<const std::string&>()) > kMaxName)
-                errors[k] = "must be a string of 1-" + std::to_string(kMaxName) + " characters";
-        } else if (k == "active") {
-            if (!v.is_boolean()) errors[k] = "must be true or false";
-        } else if (k == "id" || k == "version" || k == "created_at" || k == "updated_at") {
-            errors[k] = "is read-only";
-        } else {
-            errors[k] = "unknown field";
-        }
-    }
-    if (creating && !body.contains("name")) errors["name"] = "is required";
-    return errors;
+// Throws 422 naming every problem of a create (`creating`) or update body.
+void validate(const sdk::Json& body, bool creating) {
+    FieldErrors errors;
+    BodyReader in(body, {"name", "active"}, errors);
+    in.text("name", kMaxName, creating || in.has("name"));
+    in.boolean("active", in.has("active"));
+    errors.throwIfAny();
 }
 
 [[noreturn]] void duplicateName(sdk::Database& db, const std::string& name) {
@@ -87,7 +78,7 @@ sdk::Response listLostReasons(const sdk::Request& req, sdk::TenantScope& scope) 
 sdk::Response createLostReason(const sdk::Request& req, sdk::TenantScope& scope) {
     allowOnlyParams(req, {});
     const sdk::Json body = sdk::parseJsonObject(req);
-    throwIfInvalid(validate(body, true));
+    validate(body, true);
     auto& db = scope.db();
     const auto count = db.queryOne("SELECT COUNT(*) AS n FROM deals_lost_reasons");
     if (count && (*count)["n"].asInt() >= static_cast<std::int64_t>(kMaxReasons))
@@ -114,7 +105,7 @@ sdk::Response getLostReason(const sdk::Request& req, sdk::TenantScope& scope) {
 sdk::Response patchLostReason(const sdk::Request& req, sdk::TenantScope& scope) {
     allowOnlyParams(req, {});
     const sdk::Json body = sdk::parseJsonObject(req);
-    throwIfInvalid(validate(body, false));
+    validate(body, false);
     auto& db = scope.db();
     const auto current = requireReason(db, req.param("id"));
     checkIfMatch(req, current);

@@ -1,5 +1,6 @@
 #include "pipelines.hpp"
 
+#include <limits>
 #include <set>
 
 #include <tessera/sdk/rest/dates.hpp>
@@ -7,6 +8,7 @@
 #include <tessera/sdk/rest/etags.hpp>
 #include <tessera/sdk/rest/ids.hpp>
 #include <tessera/sdk/rest/text.hpp>
+#include <tessera/sdk/rest/validation.hpp>
 
 #include "deal_store.hpp"
 
@@ -31,45 +33,19 @@ Stage stageFromRow(const sdk::Row& r) {
     return s;
 }
 
-void checkName(const sdk::Json& body, const std::string& field, bool required, sdk::Json& errors) {
-    if (!body.contains(field)) {
-        if (required) errors[field] = "is required";
-        return;
-    }
-    const auto& v = body[field];
-    if (!v.is_string() || v.get_ref<const std::string&>().empty() ||
-        utf8Length(v.get_ref<const std::string&>()) > kMaxName)
-        errors[field] = "must be a string of 1-" + std::to_string(kMaxName) + " characters";
-}
-
 // Validates one stage object; `prefix` names it in errors ("stages.0."). On create the
-// name and probability are required.
-void checkStage(const sdk::Json& s, const std::string& prefix, bool creating, bool allow_position, sdk::Json& errors) {
+// name and probability are required; a position is accepted only when `allow_position`.
+void checkStage(const sdk::Json& s, const std::string& prefix, bool creating, bool allow_position, FieldErrors& errors) {
     if (!s.is_object()) {
-        errors[prefix.empty() ? "stage" : prefix.substr(0, prefix.size() - 1)] = "must be an object";
+        errors.add(prefix.empty() ? "stage" : prefix.substr(0, prefix.size() - 1), "must be an object");
         return;
     }
-    for (const auto& [k, v] : s.items()) {
-        if (k == "id" || k == "pipeline_id") errors[prefix + k] = "is read-only";
-        else if (k == "position" && !allow_position) errors[prefix + k] = "is read-only; use stages/reorder";
-        else if (k != "name" && k != "probability" && k != "rotten_after_days" && k != "position")
-            errors[prefix + k] = "unknown field";
-    }
-    sdk::Json named_errors = sdk::Json::object();
-    checkName(s, "name", creating, named_errors);
-    for (const auto& [k, v] : named_errors.items()) errors[prefix + k] = v;
-    if (s.contains("probability")) {
-        const auto& p = s["probability"];
-        if (!p.is_number_integer() || p.get<std::int64_t>() < 0 || p.get<std::int64_t>() > 100)
-            errors[prefix + "probability"] = "must be an integer from 0 to 100";
-    } else if (creating) {
-        errors[prefix + "probability"] = "is required";
-    }
-    if (s.contains("rotten_after_days") && !s["rotten_after_days"].is_null()) {
-        const auto& d = s["rotten_after_days"];
-        if (!d.is_number_integer() || d.get<std::int64_t>() < 1 || d.get<std::int64_t>() > kMaxRottenDays)
-            errors[prefix + "rotten_after_days"] = "must be null or an integer from 1 to " + std::to_string(kMaxRottenDays);
-    }
+    BodyReader in(s, {"name", "probability", "rotten_after_days", "position"}, errors, prefix, {"pipeline_id"});
+    in.text("name", kMaxName, creating || in.has("name"));
+    in.integer("probability", 0, 100, creating || in.has("probability"));
+    in.integer("rotten_after_days", 1, kMaxRottenDays);
+    if (!allow_position && in.has("position")) in.error("position", "is read-only; use stages/reorder");
+    else in.integer("position", 0, std::numeric_limits<std::int32_t>::max(), in.has("position"));
 }
 
 std::string insertStage(sdk::Database& db, const std::string& pipeline_id, const sdk::Json& s, std::int64_t position,
@@ -174,21 +150,17 @@ sdk::Response listPipelines(const sdk::Request& req, sdk::TenantScope& scope) {
 sdk::Response createPipeline(const sdk::Request& req, sdk::TenantScope& scope) {
     allowOnlyParams(req, {});
     const sdk::Json body = sdk::parseJsonObject(req);
-    sdk::Json errors = sdk::Json::object();
-    for (const auto& [k, v] : body.items())
-        if (k == "id" || k == "version" || k == "created_at" || k == "updated_at" || k == "position")
-            errors[k] = "is read-only";
-        else if (k != "name" && k != "stages")
-            errors[k] = "unknown field";
-    checkName(body, "name", true, errors);
-    if (!body.contains("stages") || !body["stages"].is_array() || body["stages"].empty() ||
-        body["stages"].size() > kMaxStagesPerPipeline) {
-        errors["stages"] = "must be an array of 1-" + std::to_string(kMaxStagesPerPipeline) + " stages";
-    } else {
-        for (std::size_t i = 0; i < body["stages"].size(); ++i)
-            checkStage(body["stages"][i], "stages." + std::to_string(i) + ".", true, false, errors);
+    FieldErrors errors;
+    BodyReader in(body, {"name", "stages"}, errors, "", {"position"});
+    in.text("name", kMaxName, true);
+    if (const auto* stages = in.field("stages", true)) {
+        if (!stages->is_array() || stages->empty() || stages->size() > kMaxStagesPerPipeline)
+            in.error("stages", "must be an array of 1-" + std::to_string(kMaxStagesPerPipeline) + " stages");
+        else
+            for (std::size_t i = 0; i < stages->size(); ++i)
+                checkStage((*stages)[i], "stages." + std::to_string(i) + ".", true, false, errors);
     }
-    throwIfInvalid(errors);
+    errors.throwIfAny();
 
     auto& db = scope.db();
     const std::string id = newId("pip_");
@@ -219,14 +191,11 @@ sdk::Response getPipeline(const sdk::Request& req, sdk::TenantScope& scope) {
 sdk::Response patchPipeline(const sdk::Request& req, sdk::TenantScope& scope) {
     allowOnlyParams(req, {});
     const sdk::Json body = sdk::parseJsonObject(req);
-    sdk::Json errors = sdk::Json::object();
-    for (const auto& [k, v] : body.items())
-        if (k == "stages") errors[k] = "change stages through /stages routes";
-        else if (k == "id" || k == "version" || k == "created_at" || k == "updated_at" || k == "position")
-            errors[k] = "is read-only";
-        else if (k != "name") errors[k] = "unknown field";
-    checkName(body, "name", false, errors);
-    throwIfInvalid(errors);
+    FieldErrors errors;
+    if (body.contains("stages")) errors.add("stages", "change stages through /stages routes");
+    BodyReader in(body, {"name"}, errors, "", {"position"});
+    in.text("name", kMaxName, in.has("name"));
+    errors.throwIfAny();
     auto& db = scope.db();
     const auto current = requirePipeline(db, req.param("id"));
     checkIfMatch(req, current);
@@ -263,11 +232,9 @@ sdk::Response deletePipeline(const sdk::Request& req, sdk::TenantScope& scope) {
 sdk::Response createStage(const sdk::Request& req, sdk::TenantScope& scope) {
     allowOnlyParams(req, {});
     const sdk::Json body = sdk::parseJsonObject(req);
-    sdk::Json errors = sdk::Json::object();
+    FieldErrors errors;
     checkStage(body, "", true, true, errors);
-    if (body.contains("position") && (!body["position"].is_number_integer() || body["position"].get<std::int64_t>() < 0))
-        errors["position"] = "must be an integer >= 0";
-    throwIfInvalid(errors);
+    errors.throwIfAny();
     auto& db = scope.db();
     const std::string pipeline_id = req.param("id");
     db.transaction([&] {
@@ -294,9 +261,9 @@ sdk::Response createStage(const sdk::Request& req, sdk::TenantScope& scope) {
 sdk::Response patchStage(const sdk::Request& req, sdk::TenantScope& scope) {
     allowOnlyParams(req, {});
     const sdk::Json body = sdk::parseJsonObject(req);
-    sdk::Json errors = sdk::Json::object();
+    FieldErrors errors;
     checkStage(body, "", false, false, errors);
-    throwIfInvalid(errors);
+    errors.throwIfAny();
     auto& db = scope.db();
     const std::string pipeline_id = req.param("id");
     db.transaction([&] {
@@ -360,9 +327,8 @@ sdk::Response reorderStages(const sdk::Request& req, sdk::TenantScope& scope) {
     db.transaction([&] {
         const auto current = requirePipeline(db, pipeline_id);
         checkIfMatch(req, current);
-        sdk::Json errors = sdk::Json::object();
-        for (const auto& [k, v] : body.items())
-            if (k != "stage_ids") errors[k] = "unknown field";
+        FieldErrors errors;
+        BodyReader in(body, {"stage_ids"}, errors);
         std::set<std::string> existing, given;
         for (const auto& s : current["stages"]) existing.insert(s["id"].get<std::string>());
         std::vector<std::string> order;
@@ -376,8 +342,8 @@ sdk::Response reorderStages(const sdk::Request& req, sdk::TenantScope& scope) {
                 }
                 order.push_back(id.get<std::string>());
             }
-        if (!ok) errors["stage_ids"] = "must list every stage id of the pipeline exactly once";
-        throwIfInvalid(errors);
+        if (!ok) in.error("stage_ids", "must list every stage id of the pipeline exactly once");
+        errors.throwIfAny();
         renumberStages(db, order);
         bumpPipeline(db, current);
     });

@@ -63,7 +63,7 @@ TEST_F(DealsCrud, ValidationReportsEveryProblemAtOnce) {
     EXPECT_EQ(r.json()["error"]["code"], "validation_failed");
     EXPECT_EQ(f["title"], "is required");
     EXPECT_EQ(f["amount"], "must be an integer amount in minor units from 0 to 10^15");
-    EXPECT_EQ(f["currency"], "must be an ISO 4217 currency code in upper case, e.g. EUR");
+    EXPECT_EQ(f["currency"], "must be an ISO 4217 currency code such as \"BRL\"");
     EXPECT_EQ(f["expected_close_date"], "must be a date (YYYY-MM-DD)");
     EXPECT_EQ(f["status"], "must be one of open, won, lost");
     EXPECT_EQ(f["nickname"], "unknown field");

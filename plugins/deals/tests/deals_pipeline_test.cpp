@@ -14,7 +14,7 @@ TEST_F(DealsPipelines, CreateValidatesStagesAndReturnsThemInOrder) {
                      {"color", "red"}});
     ASSERT_EQ(bad.status, 422) << bad.body;
     auto f = bad.json()["error"]["fields"];
-    EXPECT_EQ(f["name"], "must be a string of 1-100 characters");
+    EXPECT_EQ(f["name"], "must not be empty");
     EXPECT_EQ(f["stages.0.probability"], "must be an integer from 0 to 100");
     EXPECT_EQ(f["stages.1.name"], "is required");
     EXPECT_TRUE(f.contains("stages.1.rotten_after_days"));

@@ -1,5 +1,7 @@
 #include <tessera/sdk/rest/activities.hpp>
 
+#include <set>
+
 #include <tessera/sdk/rest/access.hpp>
 #include <tessera/sdk/rest/dates.hpp>
 #include <tessera/sdk/rest/errors.hpp>
@@ -7,6 +9,7 @@
 #include <tessera/sdk/rest/ids.hpp>
 #include <tessera/sdk/rest/list_query.hpp>
 #include <tessera/sdk/rest/text.hpp>
+#include <tessera/sdk/rest/validation.hpp>
 #include <tessera/sdk/rest/writes.hpp>
 
 namespace tessera::sdk::rest {
@@ -81,37 +84,29 @@ void refuseHiddenWrites(const AccessRules& rules, const Json& body) {
 
 // Validates the writable fields in `body` into `out` (timestamps normalised).
 void checkFields(const ActivityStore& store, const Json& body, const std::string& kind, bool creating, Json& out,
-                 Json& errors) {
-    for (const auto& [k, v] : body.items()) {
-        if (k == "kind") {
-            if (!creating) errors[k] = "is read-only";
-        } else if (k == "title" || k == "body") {
-            const std::size_t max = k == "title" ? 200 : store.max_body;
-            if (v.is_null() && !(k == "body" && kind == "note")) out[k] = nullptr;
-            else if (!v.is_string()) errors[k] = "must be a string";
-            else if (utf8Length(v.get_ref<const std::string&>()) > max)
-                errors[k] = "must be at most " + std::to_string(max) + " characters";
-            else if (k == "body" && kind == "note" && v.get_ref<const std::string&>().empty())
-                errors[k] = "must not be empty";
-            else out[k] = v;
-        } else if (k == "occurred_at" || (k == "due_at" && kind == "task")) {
-            std::string norm;
-            if (v.is_null() && k == "due_at") out[k] = nullptr;
-            else if (!v.is_string() || !parseTimestamp(v.get<std::string>(), norm))
-                errors[k] = "must be an ISO 8601 UTC timestamp (YYYY-MM-DDTHH:MM:SSZ)";
-            else out[k] = norm;
-        } else if (k == "done" && kind == "task") {
-            if (!v.is_boolean()) errors[k] = "must be true or false";
-            else out[k] = v;
-        } else if (k == "due_at" || k == "done") {
-            errors[k] = "only tasks have this field";
-        } else if (k == "id" || k == "version" || k == "created_at" || k == "updated_at" || k == "created_by") {
-            errors[k] = "is read-only";
-        } else {
-            bool subject = false;
-            for (const auto& c : store.subject_columns) subject = subject || k == c;
-            errors[k] = subject ? "is read-only" : "unknown field";
-        }
+                 FieldErrors& errors) {
+    std::set<std::string> read_only(store.subject_columns.begin(), store.subject_columns.end());
+    read_only.insert({"kind", "created_by"});
+    BodyReader in(body, {"title", "body", "occurred_at", "due_at", "done"}, errors, "", read_only);
+    const bool note = kind == "note", task = kind == "task";
+    for (const std::string k : {"title", "body"}) {
+        const bool required = note && k == "body" && (creating || in.has(k));
+        if (in.isNull(k) && !required) out[k] = nullptr;
+        else if (auto v = in.text(k, k == "title" ? 200 : store.max_body, required)) out[k] = *v;
+    }
+    for (const std::string k : {"occurred_at", "due_at"}) {
+        if (k == "due_at" && !task) continue;
+        std::string norm;
+        if (k == "due_at" && in.isNull(k)) out[k] = nullptr;
+        else if (const auto* v = in.field(k, in.has(k)); v && (!v->is_string() || !parseTimestamp(v->get<std::string>(), norm)))
+            in.error(k, "must be an ISO 8601 UTC timestamp (YYYY-MM-DDTHH:MM:SSZ)");
+        else if (v) out[k] = norm;
+    }
+    if (task) {
+        if (auto done = in.boolean("done", in.has("done"))) out["done"] = *done;
+    } else {
+        for (const char* k : {"due_at", "done"})
+            if (in.has(k)) in.error(k, "only tasks have this field");
     }
 }
 
@@ -151,20 +146,19 @@ Response createActivity(const ActivityStore& store, const Params& subject, bool 
     const Json body = parseJsonObject(req);
     const auto rules = rulesOf(store, scope);
     refuseHiddenWrites(rules, body);
-    Json errors = Json::object(), values = Json::object();
+    FieldErrors errors;
+    Json values = Json::object();
     std::string kind = "note";
     if (note) {
-        if (body.contains("kind")) errors["kind"] = "unknown field";
-        if (!body.contains("body")) errors["body"] = "is required";
+        if (body.contains("kind")) errors.add("kind", "unknown field");
     } else {
-        const auto k = body.contains("kind") && body["kind"].is_string() ? body["kind"].get<std::string>() : "";
-        if (k == "call" || k == "meeting" || k == "task") kind = k;
-        else errors["kind"] = "is required: one of call, meeting, task";
+        const Json only_kind = {{"kind", body.value("kind", Json())}};
+        kind = BodyReader(only_kind, {"kind"}, errors).oneOf("kind", {"call", "meeting", "task"}, true).value_or("call");
     }
     Json checked = body;
     checked.erase("kind");
     checkFields(store, checked, kind, true, values, errors);
-    throwIfInvalid(errors);
+    errors.throwIfAny();
 
     const std::string now = nowIso();
     const std::string id = newId(store.id_prefix);
@@ -202,9 +196,10 @@ Response patchActivity(const ActivityStore& store, const Request& req, TenantSco
     const auto current = requireVisibleActivity(store, scope, req.param("id"));
     refuseHiddenWrites(rules, body);
     checkIfMatch(req, current);
-    Json errors = Json::object(), values = Json::object();
+    FieldErrors errors;
+    Json values = Json::object();
     checkFields(store, body, current["kind"].get<std::string>(), false, values, errors);
-    throwIfInvalid(errors);
+    errors.throwIfAny();
     bool changed = false;
     for (const auto& [k, v] : values.items()) changed = changed || !current.contains(k) || current[k] != v;
     if (!changed) return itemResponse(visible(rules, current));

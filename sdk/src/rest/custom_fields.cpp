@@ -5,6 +5,7 @@
 
 #include <tessera/sdk/rest/dates.hpp>
 #include <tessera/sdk/rest/errors.hpp>
+#include <tessera/sdk/rest/validation.hpp>
 #include <tessera/sdk/rest/text.hpp>
 
 namespace tessera::sdk::rest {
@@ -146,9 +147,10 @@ Json customValueFromText(const CustomFieldDef& def, const std::string& text) {
     }
 }
 
-void validateCustomFields(const Json& value, const std::vector<CustomFieldDef>& defs, Json& patch, Json& errors) {
+void validateCustomFields(const Json& value, const std::vector<CustomFieldDef>& defs, Json& patch,
+                          FieldErrors& errors) {
     if (!value.is_object()) {
-        errors["custom_fields"] = "must be an object";
+        errors.add("custom_fields", "must be an object");
         return;
     }
     for (const auto& [key, v] : value.items()) {
@@ -156,8 +158,8 @@ void validateCustomFields(const Json& value, const std::vector<CustomFieldDef>& 
         const CustomFieldDef* def = nullptr;
         for (const auto& d : defs)
             if (d.key == key) def = &d;
-        if (!def) errors[name] = "unknown custom field";
-        else if (auto err = customValueError(*def, v)) errors[name] = *err;
+        if (!def) errors.add(name, "unknown custom field");
+        else if (auto err = customValueError(*def, v)) errors.add(name, *err);
         else patch[key] = v;
     }
 }
@@ -185,47 +187,34 @@ Response listCustomFields(const CustomFieldStore& store, const Request& req, Ten
 Response createCustomField(const CustomFieldStore& store, const Request& req, TenantScope& scope) {
     allowOnlyParams(req, {});
     const Json body = parseJsonObject(req);
-    Json errors = Json::object();
-    for (const auto& [k, v] : body.items())
-        if (k != "key" && k != "label" && k != "type" && k != "options") errors[k] = "unknown field";
-
+    FieldErrors errors;
+    BodyReader in(body, {"key", "label", "type", "options"}, errors);
     CustomFieldDef def;
-    if (!body.contains("key") || !body["key"].is_string() || !validKey(body["key"].get<std::string>()))
-        errors["key"] = "required: 1-40 characters a-z, 0-9 or _, starting with a letter";
-    else
-        def.key = body["key"].get<std::string>();
-    if (!body.contains("label") || !body["label"].is_string() || body["label"].get<std::string>().empty() ||
-        utf8Length(body["label"].get<std::string>()) > 100)
-        errors["label"] = "required: a string of 1-100 characters";
-    else
-        def.label = body["label"].get<std::string>();
-    std::optional<CustomType> type;
-    if (body.contains("type") && body["type"].is_string()) type = parseType(body["type"].get<std::string>());
-    if (!type)
-        errors["type"] = "required: one of text, number, date, boolean, select, multi_select";
-    else
-        def.type = *type;
+    if (const auto* key = in.field("key", true)) {
+        if (key->is_string() && validKey(key->get<std::string>())) def.key = key->get<std::string>();
+        else in.error("key", "must be 1-40 characters a-z, 0-9 or _, starting with a letter");
+    }
+    def.label = in.text("label", 100, true).value_or("");
+    const auto type_name = in.oneOf("type", {"text", "number", "date", "boolean", "select", "multi_select"}, true);
+    const auto type = type_name ? parseType(*type_name) : std::nullopt;
+    if (type) def.type = *type;
     const bool needs_options = type && (*type == CustomType::Select || *type == CustomType::MultiSelect);
-    if (body.contains("options")) {
-        const auto& o = body["options"];
-        bool ok = needs_options && o.is_array() && !o.empty() && o.size() <= kMaxOptions;
+    if (const auto* o = in.field("options", needs_options)) {
+        bool ok = needs_options && o->is_array() && !o->empty() && o->size() <= kMaxOptions;
         std::set<std::string> seen;
         if (ok)
-            for (const auto& e : o) {
-                if (!e.is_string() || e.get<std::string>().empty() || utf8Length(e.get<std::string>()) > 100 ||
-                    !seen.insert(e.get<std::string>()).second) {
+            for (const auto& e : *o) {
+                if (textProblem(e, 100, false) || !seen.insert(e.get<std::string>()).second) {
                     ok = false;
                     break;
                 }
                 def.options.push_back(e.get<std::string>());
             }
         if (!ok)
-            errors["options"] = needs_options ? "must be 1-100 distinct non-empty strings of at most 100 characters"
-                                              : "only select and multi_select fields have options";
-    } else if (needs_options) {
-        errors["options"] = "required for select and multi_select fields";
+            in.error("options", needs_options ? "must be 1-100 distinct non-empty strings of at most 100 characters"
+                                              : "only select and multi_select fields have options");
     }
-    throwIfInvalid(errors);
+    errors.throwIfAny();
 
     auto& db = scope.db();
     const std::string where = store.entity.empty() ? "" : " WHERE entity = ?";

@@ -1,5 +1,7 @@
 #include <tessera/sdk/rest/errors.hpp>
 
+#include <tessera/sdk/rest/validation.hpp>
+
 namespace tessera::sdk::rest {
 
 void throwIfInvalid(const Json& errors) {
@@ -16,11 +18,8 @@ void invalidField(const std::string& field, const std::string& problem) {
 std::string requiredString(const Json& body, const std::string& field, std::size_t max) {
     auto it = body.find(field);
     if (it == body.end() || it->is_null()) invalidField(field, "is required");
-    if (!it->is_string()) invalidField(field, "must be a string");
-    const auto& s = it->get_ref<const std::string&>();
-    if (s.empty()) invalidField(field, "must not be empty");
-    if (s.size() > max) invalidField(field, "must be at most " + std::to_string(max) + " characters");
-    return s;
+    if (auto problem = textProblem(*it, max, false)) invalidField(field, *problem);
+    return it->get<std::string>();
 }
 
 std::optional<std::string> optionalString(const Json& body, const std::string& field, std::size_t max) {

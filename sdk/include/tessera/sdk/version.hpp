@@ -7,9 +7,9 @@
 /// any class layout in these headers) changes; it must match exactly.
 
 #define TESSERA_SDK_VERSION_MAJOR 2
-#define TESSERA_SDK_VERSION_MINOR 0
+#define TESSERA_SDK_VERSION_MINOR 1
 #define TESSERA_SDK_VERSION_PATCH 0
-#define TESSERA_SDK_VERSION_STRING "2.0.0"
+#define TESSERA_SDK_VERSION_STRING "2.1.0"
 #define TESSERA_ABI_VERSION 6
 
 /// Symbols that must be visible across the plugin boundary (exception types, the

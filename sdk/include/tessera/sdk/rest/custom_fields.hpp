@@ -16,6 +16,7 @@
 #include <vector>
 
 #include <tessera/sdk/registrar.hpp>
+#include <tessera/sdk/rest/validation.hpp>
 
 namespace tessera::sdk::rest {
 
@@ -56,7 +57,8 @@ Json customValueFromText(const CustomFieldDef& def, const std::string& text);
 /// Validates the "custom_fields" object of a create or update body against `defs`:
 /// accepted values go into `patch` (key -> value, null removes), problems into `errors`
 /// as "custom_fields.<key>" (or "custom_fields" when it is not an object).
-void validateCustomFields(const Json& value, const std::vector<CustomFieldDef>& defs, Json& patch, Json& errors);
+void validateCustomFields(const Json& value, const std::vector<CustomFieldDef>& defs, Json& patch,
+                          FieldErrors& errors);
 
 /// Applies a validated patch to a record's current custom field object; returns the
 /// changes as "custom_fields.<key>" -> {"from","to"} (empty when nothing changed).

@@ -22,9 +22,10 @@ void throwIfInvalid(const Json& errors);
 /// "<field> <problem>" and `fields` is {field: problem}.
 [[noreturn]] void invalidField(const std::string& field, const std::string& problem);
 
-/// The string `body[field]` of 1 to `max` bytes; otherwise throws invalidField() saying it
-/// "is required" (missing or null), "must be a string", "must not be empty" or "must be
-/// at most <max> characters". `body` must be a JSON object.
+/// The string `body[field]` of 1 to `max` characters; otherwise throws invalidField() with
+/// the validation kit's words (validation.hpp): "is required" (missing or null), "must be
+/// a string", "must not be empty" or "must be at most <max> characters", for routes that
+/// read one field. `body` must be a JSON object.
 std::string requiredString(const Json& body, const std::string& field, std::size_t max);
 
 /// Like requiredString(), but a missing or null field is nullopt instead of an error.
