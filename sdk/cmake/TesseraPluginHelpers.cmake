@@ -42,6 +42,17 @@ function(tessera_add_plugin id)
   if(NOT EXISTS "${_manifest}")
     message(FATAL_ERROR "plugin '${id}': ${_manifest} is missing")
   endif()
+  # The id and version are written once, in plugin.json: the library gets them from here.
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${_manifest}")
+  file(READ "${_manifest}" _manifest_text)
+  string(JSON _manifest_id ERROR_VARIABLE _json_error GET "${_manifest_text}" id)
+  string(JSON _manifest_version ERROR_VARIABLE _json_error GET "${_manifest_text}" version)
+  if(_json_error)
+    message(FATAL_ERROR "plugin '${id}': ${_manifest} needs string fields id and version (${_json_error})")
+  endif()
+  if(NOT _manifest_id STREQUAL id)
+    message(FATAL_ERROR "plugin '${id}': ${_manifest} says id '${_manifest_id}'; tessera_add_plugin() must name the same id")
+  endif()
   if(NOT ARG_SOURCES)
     file(GLOB ARG_SOURCES CONFIGURE_DEPENDS "${CMAKE_CURRENT_SOURCE_DIR}/src/*.cpp")
   endif()
@@ -55,6 +66,8 @@ function(tessera_add_plugin id)
 
   add_library(${id} MODULE ${ARG_SOURCES} "${_migrations}")
   target_link_libraries(${id} PRIVATE Tessera::sdk Tessera::sdk_rest)
+  target_compile_definitions(${id} PRIVATE TESSERA_PLUGIN_ID="${_manifest_id}"
+                             TESSERA_PLUGIN_VERSION="${_manifest_version}")
   target_include_directories(${id} PRIVATE "${CMAKE_CURRENT_SOURCE_DIR}/src")
   set_target_properties(${id} PROPERTIES
     PREFIX "" OUTPUT_NAME "${id}"
@@ -62,8 +75,16 @@ function(tessera_add_plugin id)
     CXX_VISIBILITY_PRESET hidden
     VISIBILITY_INLINES_HIDDEN ON)
   # The manifest and locales travel with the library; the loader reads them from there.
+  # The installed manifest carries the library's build id, printed by a program built
+  # with the same compiler and flags, one per project.
+  if(NOT TARGET tessera_print_build_id)
+    add_executable(tessera_print_build_id "${_TESSERA_HELPERS_DIR}/print_build_id.cpp")
+    target_link_libraries(tessera_print_build_id PRIVATE Tessera::sdk)
+  endif()
+  add_dependencies(${id} tessera_print_build_id)
   add_custom_command(TARGET ${id} POST_BUILD
-    COMMAND "${CMAKE_COMMAND}" -E copy_if_different "${_manifest}" "${_out}/plugin.json"
+    COMMAND "${CMAKE_COMMAND}" "-DMANIFEST=${_manifest}" "-DOUTPUT=${_out}/plugin.json"
+            "-DTOOL=$<TARGET_FILE:tessera_print_build_id>" -P "${_TESSERA_HELPERS_DIR}/StampManifest.cmake"
     VERBATIM)
   if(EXISTS "${CMAKE_CURRENT_SOURCE_DIR}/locales")
     add_custom_command(TARGET ${id} POST_BUILD

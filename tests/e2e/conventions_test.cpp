@@ -36,8 +36,7 @@ std::string allDocs() {
 
 Json liveRoutes(TestHost& host) {
     const auto r = host.cli({"routes", "--json"});
-    const auto start = r.out.find('[');
-    auto routes = Json::parse(r.out.substr(start == std::string::npos ? 0 : start), nullptr, false);
+    auto routes = jsonOutput(r.out);
     EXPECT_TRUE(routes.is_array()) << r.out;
     return routes.is_array() ? routes : Json::array();
 }

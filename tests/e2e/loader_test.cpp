@@ -2,6 +2,10 @@
 // saying why, and the host keeps serving the good ones.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <string>
 
@@ -18,8 +22,7 @@ const std::vector<std::string> kAllCases = {"good", "dependent", "wrong_abi", "b
 
 std::map<std::string, Json> pluginStates(TestHost& host) {
     auto r = host.cli({"plugins", "--json"});
-    const auto start = r.out.find('[');
-    auto list = Json::parse(r.out.substr(start == std::string::npos ? 0 : start), nullptr, false);
+    auto list = jsonOutput(r.out);
     std::map<std::string, Json> out;
     if (!list.is_array()) {
         ADD_FAILURE() << r.out;
@@ -97,4 +100,35 @@ TEST(Loader, ARequiredPluginThatFailsStopsTheHost) {
     EXPECT_FALSE(starting.start());
     EXPECT_NE(starting.log().find("required plugin 'fixture_throws_start' was refused: start() failed"), std::string::npos)
         << starting.log();
+}
+
+TEST(Loader, RefusesAStaleBuildFromItsManifestWithoutOpeningTheLibrary) {
+    // throws_start loads in the CLI (start() runs only when serving): the control that a
+    // library that is opened does leave its mark.
+    TestHost host(fixtureDirs({"stale_build", "throws_start"}));
+    const auto opened = std::filesystem::temp_directory_path() / ("tessera-opened-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(opened);
+    host.setEnv("TESSERA_FIXTURE_OPENED_DIR", opened.string());
+    auto s = pluginStates(host);
+    EXPECT_EQ(s["fixture_stale_build"]["state"], "refused");
+    const std::string reason = s["fixture_stale_build"].value("reason", "");
+    EXPECT_NE(reason.find("plugin.json says it was built with [gcc-10.2.1 20210110;"), std::string::npos) << reason;
+    EXPECT_NE(reason.find("sdk" TESSERA_SDK_VERSION_STRING ";"), std::string::npos) << reason;  // this host's id
+    EXPECT_NE(reason.find("the library was not opened"), std::string::npos) << reason;
+    EXPECT_EQ(s["fixture_throws_start"]["state"], "active");
+    EXPECT_TRUE(std::filesystem::exists(opened / "fixture_throws_start"));
+    EXPECT_FALSE(std::filesystem::exists(opened / "fixture_stale_build"));
+    std::filesystem::remove_all(opened);
+}
+
+TEST(Loader, TheInstalledManifestCarriesTheLibrarysBuildId) {
+    // The source manifest has no build id; tessera_add_plugin() stamps the one the library
+    // was compiled with, so every plugin the host loads passed the check before dlopen.
+    const auto source = Json::parse(std::ifstream(TestHost::sourceDir() + "/plugins/contacts/plugin.json"));
+    const auto installed = Json::parse(std::ifstream(TestHost::buildPluginDir() + "/contacts/plugin.json"));
+    EXPECT_FALSE(source.contains("build_id"));
+    ASSERT_TRUE(installed.contains("build_id")) << installed.dump();
+    EXPECT_NE(installed["build_id"].get<std::string>().find(";sdk" TESSERA_SDK_VERSION_STRING ";abi"), std::string::npos);
+    TestHost host;
+    EXPECT_EQ(pluginStates(host)["contacts"]["state"], "active");
 }

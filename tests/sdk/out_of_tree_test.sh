@@ -30,6 +30,10 @@ grep -q "set(PACKAGE_VERSION \"$want\")" "$version_file" || { echo "the SDK pack
 cmake -S "$plugin" -B "$work/build" -G Ninja \
   -DCMAKE_PREFIX_PATH="$work/prefix" -DTESSERA_PLUGIN_OUTPUT_DIR="$work/plugins" >/dev/null
 cmake --build "$work/build" >/dev/null
+# The copied manifest carries the build id the library was compiled with, the host's own.
+host_build=$("$tessera" version | sed -n 's/^build //p')
+[ -n "$host_build" ] && grep -Fq "\"build_id\" : \"$host_build\"" "$work/plugins/hello/plugin.json" ||
+  { echo "dist manifest has no build id [$host_build]:"; cat "$work/plugins/hello/plugin.json"; exit 1; }
 export TESSERA_DATA_DIR="$work/data" TESSERA_PLUGIN_DIR="$work/plugins" TESSERA_DATABASE_URL="sqlite://$work/data"
 "$tessera" plugins | tee "$work/plugins.txt"
 grep -Eq '^hello +1\.0\.0 +active' "$work/plugins.txt"

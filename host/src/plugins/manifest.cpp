@@ -37,6 +37,7 @@ Manifest Manifest::parse(const std::string& text) {
     if (!v) throw std::runtime_error("field 'version' must be semver (MAJOR.MINOR.PATCH), got '" + version + "'");
     m.version = *v;
     m.description = str("description", false);
+    m.build_id = str("build_id", false);
     const std::string sdk = str("sdk", true);
     try {
         m.sdk = VersionRange::parse(sdk);

@@ -135,6 +135,13 @@ void PluginManager::load(const std::string& dirs) {
                 refuse(*p, "needs SDK " + p->manifest.sdk.text() + ", this host provides " + sdk_version.str());
                 continue;
             }
+            // Read from the manifest first, as DuckDB reads an extension's footer: a library
+            // built for another host is refused before dlopen runs its static initialisers.
+            if (!p->manifest.build_id.empty() && p->manifest.build_id != TESSERA_BUILD_ID) {
+                refuse(*p, "plugin.json says it was built with [" + p->manifest.build_id + "], this host is [" +
+                               TESSERA_BUILD_ID + "]; the library was not opened");
+                continue;
+            }
             try {
                 p->library.load(so.string(), boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
             } catch (const std::exception& e) {

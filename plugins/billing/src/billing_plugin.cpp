@@ -174,4 +174,4 @@ private:
 
 }  // namespace tessera::plugins::billing
 
-TESSERA_PLUGIN(tessera::plugins::billing::BillingPlugin, "billing", "1.0.0")
+TESSERA_PLUGIN(tessera::plugins::billing::BillingPlugin)

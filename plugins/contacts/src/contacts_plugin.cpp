@@ -157,4 +157,4 @@ private:
 
 }  // namespace tessera::plugins::contacts
 
-TESSERA_PLUGIN(tessera::plugins::contacts::ContactsPlugin, "contacts", "1.0.0")
+TESSERA_PLUGIN(tessera::plugins::contacts::ContactsPlugin)

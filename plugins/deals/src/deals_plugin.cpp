@@ -138,4 +138,4 @@ public:
 
 }  // namespace tessera::plugins::deals
 
-TESSERA_PLUGIN(tessera::plugins::deals::DealsPlugin, "deals", "1.0.0")
+TESSERA_PLUGIN(tessera::plugins::deals::DealsPlugin)

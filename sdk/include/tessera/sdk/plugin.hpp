@@ -51,9 +51,19 @@ public:
 }  // namespace tessera::sdk
 
 /// Exports the handshake for `PluginClass` (a tessera::sdk::Plugin with a default
-/// constructor). Use exactly once per plugin library, in <id>_plugin.cpp.
-/// `ID` and `VERSION` are string literals equal to the manifest's id and version.
-#define TESSERA_PLUGIN(PluginClass, ID, VERSION)                                           \
+/// constructor). Use exactly once per plugin library, in <id>_plugin.cpp:
+///
+///     TESSERA_PLUGIN(HelloPlugin)
+///
+/// The id and version are the manifest's: tessera_add_plugin() reads plugin.json when it
+/// configures the build and defines TESSERA_PLUGIN_ID and TESSERA_PLUGIN_VERSION, so they
+/// are written once. TESSERA_PLUGIN(PluginClass, "id", "1.0.0") still compiles (SDK 2.0
+/// plugins); the loader refuses it when the literals differ from the manifest.
+#define TESSERA_PLUGIN(...) TESSERA_PLUGIN_PICK_(__VA_ARGS__, TESSERA_PLUGIN_EXPLICIT_, _, TESSERA_PLUGIN_FROM_MANIFEST_, _)(__VA_ARGS__)
+#define TESSERA_PLUGIN_PICK_(_1, _2, _3, NAME, ...) NAME
+#define TESSERA_PLUGIN_FROM_MANIFEST_(PluginClass) TESSERA_PLUGIN_EXPLICIT_(PluginClass, TESSERA_PLUGIN_ID, TESSERA_PLUGIN_VERSION)
+
+#define TESSERA_PLUGIN_EXPLICIT_(PluginClass, ID, VERSION)                                 \
     extern "C" TESSERA_API const TesseraPluginHandshake* tessera_plugin_handshake(void) {  \
         static const TesseraPluginHandshake handshake = {                                  \
             sizeof(TesseraPluginHandshake),                                                \
