@@ -96,6 +96,29 @@ void indexPendingSearch(sdk::Database& db, const ResourceSpec& spec) {
     });
 }
 
+std::size_t refreshSearchKeys(sdk::Database& db, const ResourceSpec& spec) {
+    constexpr std::size_t kBatch = 500;  // rows per transaction: short enough not to hold up writers
+    const std::string stale = "SELECT " + selectColumns(spec) + " FROM " + spec.table +
+                              " WHERE search_key_version < " + std::to_string(kSearchKeyVersion) + " ORDER BY id LIMIT " +
+                              std::to_string(kBatch);
+    std::size_t refreshed = 0;
+    for (;;) {
+        std::size_t batch = 0;
+        db.transaction([&] {
+            for (const auto& row : db.query(stale)) {
+                const auto record = rowToJson(spec, row);
+                // Not a change of the record: its version and updated_at stay.
+                db.execute("UPDATE " + spec.table + " SET search_text = ?, search_key_version = ? WHERE id = ?",
+                           {searchText(record), kSearchKeyVersion, record["id"].get<std::string>()});
+                ++batch;
+            }
+        });
+        refreshed += batch;
+        indexPendingSearch(db, spec);
+        if (batch < kBatch) return refreshed;
+    }
+}
+
 DuplicateEmail::DuplicateEmail(std::string existing_id)
     : sdk::ApiError(409, "duplicate_email", "a contact with this email already exists",
                     {{"email", "already used by contact " + existing_id}}),
@@ -283,8 +306,8 @@ sdk::Json createRecord(const ResourceSpec& spec, sdk::TenantScope& scope, const 
         marks += ", ?";
         params.push_back(emailKey(record));
     }
-    cols += ", custom_fields, search_text, version, created_at, updated_at";
-    marks += ", ?, ?, 1, ?, ?";
+    cols += ", custom_fields, search_text, search_key_version, version, created_at, updated_at";
+    marks += ", ?, ?, " + std::to_string(kSearchKeyVersion) + ", 1, ?, ?";
     params.insert(params.end(), {custom.dump(), searchText(record), now, now});
     try {
         db.execute("INSERT INTO " + spec.table + " (" + cols + ") VALUES (" + marks + ")", params);
@@ -333,7 +356,8 @@ sdk::Json updateRecord(const ResourceSpec& spec, sdk::TenantScope& scope, const 
         sets += "email_key = ?, ";
         params.push_back(emailKey(next));
     }
-    sets += "custom_fields = ?, search_text = ?, version = version + 1, updated_at = ?";
+    sets += "custom_fields = ?, search_text = ?, search_key_version = " + std::to_string(kSearchKeyVersion) +
+            ", version = version + 1, updated_at = ?";
     params.insert(params.end(), {next["custom_fields"].dump(), searchText(next), nowIso(),
                                  current["id"].get<std::string>(), current["version"].get<std::int64_t>()});
     std::int64_t n = 0;

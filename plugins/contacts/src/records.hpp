@@ -91,6 +91,13 @@ void deleteRecord(const ResourceSpec& spec, sdk::TenantScope& scope, const sdk::
 /// once a batch of them has gathered (migration 0006). Every write of the table calls it.
 void indexPendingSearch(sdk::Database& db, const ResourceSpec& spec);
 
+/// Which folding made a row's search key (search_key_version): 2 is sdk::rest::searchKey
+/// with ICU. Rows of an older one are rewritten by refreshSearchKeys().
+inline constexpr int kSearchKeyVersion = 2;
+/// Rewrites the search keys an older folding made, in batches; returns how many rows.
+/// Runs every few minutes in each tenant, and as `tessera contacts refresh-search`.
+std::size_t refreshSearchKeys(sdk::Database& db, const ResourceSpec& spec);
+
 /// Publishes an event, tolerating scopes of other plugins (the contacts service runs in
 /// its caller's scope, where contacts' events are not declared): such events are
 /// logged and dropped rather than failing the caller.

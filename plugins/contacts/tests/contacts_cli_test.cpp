@@ -1,5 +1,6 @@
 // `tessera contacts import`: the CSV import from the command line, on a file larger
-// than the HTTP body limit, with the same all-or-nothing rules as the API.
+// than the HTTP body limit, with the same all-or-nothing rules as the API; and
+// `tessera contacts refresh-search`, which rewrites search keys an older release made.
 #include <fstream>
 
 #include "contacts_fixture.hpp"
@@ -61,6 +62,41 @@ TEST_F(ContactsCli, UsageErrorsNameWhatIsWrong) {
     auto bad_mode = host_->cli({"contacts", "import", "x.csv", "--tenant", "acme", "--mode", "some"});
     EXPECT_EQ(bad_mode.exit_code, 1);
     EXPECT_NE(bad_mode.out.find("--mode must be all or partial"), std::string::npos) << bad_mode.out;
+}
+
+TEST_F(ContactsCli, RefreshSearchRewritesKeysAnOlderFoldingMade) {
+    auto names = [](const std::string& q) {
+        auto r = call("GET", "/api/v1/contacts?q=" + enc(q));
+        EXPECT_EQ(r.status, 200) << r.body;
+        const Json body = r.json();
+        std::vector<std::string> out;
+        for (const auto& c : body["data"]) out.push_back(c["name"]);
+        return out;
+    };
+    auto contact = created("/api/v1/contacts", {{"name", "Ωμέγα Refreshable"}});
+    auto company = created("/api/v1/companies", {{"name", "Ζήτα Refreshworks"}});
+    ASSERT_EQ(names("omega refresh"), std::vector<std::string>{"Ωμέγα Refreshable"});
+    // As rows written before ICU: the old folding kept Greek as it was.
+    host_->tenantSql("acme", "UPDATE contacts_contacts SET search_text = 'Ωμέγα refreshable | ', search_key_version = 1"
+                             " WHERE id = '" + contact["id"].get<std::string>() + "'");
+    host_->tenantSql("acme", "UPDATE contacts_companies SET search_text = 'Ζήτα refreshworks | ', search_key_version = 1"
+                             " WHERE id = '" + company["id"].get<std::string>() + "'");
+    EXPECT_TRUE(names("omega refresh").empty());
+    EXPECT_TRUE(call("GET", "/api/v1/companies?q=" + enc("zeta refresh")).json()["data"].empty());
+
+    auto r = host_->cli({"contacts", "refresh-search", "--tenant", "acme"});
+    ASSERT_EQ(r.exit_code, 0) << r.out;
+    EXPECT_NE(r.out.find("refreshed the search keys of 1 contacts and 1 companies"), std::string::npos) << r.out;
+    EXPECT_EQ(names("omega refresh"), std::vector<std::string>{"Ωμέγα Refreshable"});
+    EXPECT_EQ(call("GET", "/api/v1/companies?q=" + enc("zeta refresh")).json()["data"].size(), 1u);
+    const auto after = call("GET", "/api/v1/contacts/" + contact["id"].get<std::string>()).json();
+    EXPECT_EQ(after["version"], contact["version"]) << "a key refresh is not a change of the record";
+
+    auto again = host_->cli({"contacts", "refresh-search", "--tenant", "acme"});
+    EXPECT_NE(again.out.find("of 0 contacts and 0 companies"), std::string::npos) << again.out;
+    auto bad = host_->cli({"contacts", "refresh-search", "extra", "--tenant", "acme"});
+    EXPECT_EQ(bad.exit_code, 1) << bad.out;
+    EXPECT_NE(bad.out.find("refresh-search takes no arguments besides --tenant"), std::string::npos) << bad.out;
 }
 
 }  // namespace tessera::plugins::contacts::test

@@ -2,6 +2,11 @@
 
 #include <cstdint>
 #include <cstring>
+#include <memory>
+#include <stdexcept>
+
+#include <unicode/translit.h>
+#include <unicode/unistr.h>
 
 #include <nlohmann/json.hpp>
 
@@ -37,19 +42,21 @@ bool decode(std::string_view s, std::size_t& i, std::uint32_t& cp) {
     return true;
 }
 
-// Base letters for U+00C0..U+00FF; "" keeps the character (× and ÷).
-const char* const kLatin1[64] = {
-    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
-    "d", "n", "o", "o", "o", "o", "o", "",  "o", "u", "u", "u", "u", "y", "th", "ss",
-    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
-    "d", "n", "o", "o", "o", "o", "o", "",  "o", "u", "u", "u", "u", "y", "th", "y"};
-
-// Base letters for U+0100..U+017F, one per code point (ligatures handled separately).
-constexpr std::string_view kLatinExtA =
-    "aaaaaa" "cccccccc" "dddd" "eeeeeeeeee" "gggggggg" "hhhh" "iiiiiiiiii" "ij" "jj" "kkk"
-    "llllllllll" "nnnnnnnnn" "oooooo" "oe" "rrrrrr" "ssssssss" "tttttt" "uuuuuuuuuuuu" "ww"
-    "yyy" "zzzzzz" "s";
-static_assert(kLatinExtA.size() == 128);
+// ICU's rules for search folding: any script to Latin, Latin to ASCII, lower case, so
+// "Ñandú", "Dvořák", "Αθήνα" and "Москва" become "nandu", "dvorak", "athena", "moskva"
+// and a search typed in either spelling finds them. A transliterator is costly to build
+// and not safe to share between threads: one per thread, built on first use.
+const icu::Transliterator& searchFolding() {
+    thread_local const std::unique_ptr<icu::Transliterator> folding = [] {
+        UErrorCode status = U_ZERO_ERROR;
+        std::unique_ptr<icu::Transliterator> t(icu::Transliterator::createInstance(
+            "Any-Latin; Latin-ASCII; Lower", UTRANS_FORWARD, status));
+        if (U_FAILURE(status) || !t)
+            throw std::runtime_error(std::string("ICU has no search folding: ") + u_errorName(status));
+        return t;
+    }();
+    return *folding;
+}
 
 }  // namespace
 
@@ -69,28 +76,14 @@ std::size_t utf8Length(std::string_view text) {
 }
 
 std::string searchKey(std::string_view text) {
+    bool ascii = true;
+    for (char c : text) ascii = ascii && static_cast<unsigned char>(c) < 0x80;
+    if (ascii) return lowerAscii(text);  // most keys: no need for ICU
+    // Stored text is validated UTF-8; ICU turns anything malformed into U+FFFD.
+    icu::UnicodeString folded = icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), int32_t(text.size())));
+    searchFolding().transliterate(folded);
     std::string out;
-    out.reserve(text.size());
-    std::size_t i = 0;
-    while (i < text.size()) {
-        const std::size_t start = i;
-        std::uint32_t cp = 0;
-        if (!decode(text, i, cp)) {  // stored text is validated; be lenient anyway
-            ++i;
-            continue;
-        }
-        if (cp < 0x80) {
-            out += static_cast<char>(cp >= 'A' && cp <= 'Z' ? cp + 32 : cp);
-        } else if (cp >= 0xC0 && cp <= 0xFF && *kLatin1[cp - 0xC0]) {
-            out += kLatin1[cp - 0xC0];
-        } else if (cp >= 0x100 && cp <= 0x17F) {
-            if (cp == 0x132 || cp == 0x133) out += "ij";
-            else if (cp == 0x152 || cp == 0x153) out += "oe";
-            else out += kLatinExtA[cp - 0x100];
-        } else {
-            out.append(text.substr(start, i - start));
-        }
-    }
+    folded.toUTF8String(out);
     return out;
 }
 

@@ -16,9 +16,10 @@ bool validUtf8(std::string_view text);
 /// Number of code points in well-formed UTF-8 text; length caps count characters, not bytes.
 std::size_t utf8Length(std::string_view text);
 
-/// Lower-cases ASCII and folds Latin-1 and Latin Extended-A letters to their base letters
-/// ("João" -> "joao", "Łódź" -> "lodz"), so search is accent- and case-insensitive on both
-/// engines without relying on database collations or extensions. Other characters pass through.
+/// The key text is searched by: any script transliterated to Latin, accents and case
+/// folded away with ICU ("João" -> "joao", "Łódź" -> "lodz", "Dvořák" -> "dvorak",
+/// "Москва" -> "moskva"), so search is accent-, case- and script-insensitive on both
+/// engines without relying on database collations or extensions. ASCII is only lower-cased.
 std::string searchKey(std::string_view text);
 
 /// Only the digits of `text`, so "+1 (555) 010-2" is found by "5550102".
