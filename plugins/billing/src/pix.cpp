@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include <boost/crc.hpp>
+
 namespace tessera::plugins::billing {
 namespace {
 
@@ -25,13 +27,9 @@ std::string tlv(const char* id, std::string_view value) {
 }  // namespace
 
 std::uint16_t crc16Ccitt(std::string_view data) {
-    std::uint16_t crc = 0xFFFF;
-    for (unsigned char byte : data) {
-        crc ^= static_cast<std::uint16_t>(byte << 8);
-        for (int bit = 0; bit < 8; ++bit)
-            crc = (crc & 0x8000) ? static_cast<std::uint16_t>((crc << 1) ^ 0x1021) : static_cast<std::uint16_t>(crc << 1);
-    }
-    return crc;
+    boost::crc_ccitt_false_t crc;  // polynomial 0x1021, initial 0xFFFF, no reflection, no final XOR
+    crc.process_bytes(data.data(), data.size());
+    return crc.checksum();
 }
 
 std::string validatePixField(std::string_view field, std::string_view value) {
