@@ -31,3 +31,11 @@ endforeach()
 set_property(TARGET soci::core APPEND PROPERTY INTERFACE_LINK_LIBRARIES ${CMAKE_DL_LIBS})
 set_property(TARGET soci::sqlite3 APPEND PROPERTY INTERFACE_LINK_LIBRARIES soci::core SQLite::SQLite3)
 set_property(TARGET soci::postgresql APPEND PROPERTY INTERFACE_LINK_LIBRARIES soci::core PostgreSQL::PostgreSQL)
+
+# cctz reads the tz database, rules past 2037 included, for cron schedules in a tenant's
+# time zone; Debian's package ships neither a CMake config nor a .pc file.
+find_path(CCTZ_INCLUDE_DIR cctz/time_zone.h REQUIRED)
+find_library(CCTZ_LIBRARY cctz REQUIRED)
+add_library(cctz::cctz UNKNOWN IMPORTED)
+set_target_properties(cctz::cctz PROPERTIES
+  IMPORTED_LOCATION "${CCTZ_LIBRARY}" INTERFACE_INCLUDE_DIRECTORIES "${CCTZ_INCLUDE_DIR}")

@@ -1,21 +1,13 @@
 #include "workflows/cron.hpp"
 
-#include <cstring>
-#include <stdexcept>
+#include <chrono>
 #include <ctime>
-#include <fstream>
 #include <iterator>
 #include <sstream>
+#include <stdexcept>
 
 namespace tessera::host {
 namespace {
-
-std::int64_t readBig(const unsigned char* p, int n) {
-    std::uint64_t v = 0;
-    for (int i = 0; i < n; ++i) v = (v << 8) | p[i];
-    if (n == 4) return static_cast<std::int32_t>(static_cast<std::uint32_t>(v));
-    return static_cast<std::int64_t>(v);
-}
 
 bool parseField(const std::string& text, int lo, int hi, std::vector<int>& out, std::string& error) {
     std::stringstream ss(text);
@@ -72,49 +64,17 @@ std::optional<TimeZone> TimeZone::load(const std::string& name) {
     tz.name_ = name;
     if (name == "UTC" || name == "Etc/UTC" || name.empty()) {
         tz.name_ = "UTC";
+        tz.zone_ = cctz::utc_time_zone();
         return tz;
     }
+    // Names only: cctz would also read a file named by an absolute or relative path.
     if (name.find("..") != std::string::npos || name[0] == '/' || name.size() > 64) return std::nullopt;
-    std::ifstream in("/usr/share/zoneinfo/" + name, std::ios::binary);
-    if (!in) return std::nullopt;
-    const std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    auto bytes = reinterpret_cast<const unsigned char*>(data.data());
-    auto header = [&](std::size_t at, std::int64_t c[6]) {
-        if (data.size() < at + 44 || std::memcmp(bytes + at, "TZif", 4) != 0) return false;
-        for (int i = 0; i < 6; ++i) c[i] = readBig(bytes + at + 20 + 4 * i, 4);
-        return true;
-    };
-    std::int64_t c[6];  // isutcnt isstdcnt leapcnt timecnt typecnt charcnt
-    if (!header(0, c)) return std::nullopt;
-    int tsize = 4;
-    std::size_t at = 44;
-    if (bytes[4] >= '2') {  // skip the 32-bit block and use the 64-bit one
-        at += c[3] * 4 + c[3] + c[4] * 6 + c[5] + c[2] * 8 + c[1] + c[0];
-        if (!header(at, c)) return std::nullopt;
-        at += 44;
-        tsize = 8;
-    }
-    const std::size_t need = at + c[3] * tsize + c[3] + c[4] * 6;
-    if (data.size() < need || c[4] < 1) return std::nullopt;
-    const std::size_t types_at = at + c[3] * tsize + c[3];
-    auto offsetOfType = [&](std::size_t type) {
-        return static_cast<std::int32_t>(readBig(bytes + types_at + type * 6, 4));
-    };
-    tz.initial_ = offsetOfType(0);
-    for (std::int64_t i = 0; i < c[3]; ++i) {
-        const std::size_t type = bytes[at + c[3] * tsize + i];
-        if (type >= static_cast<std::size_t>(c[4])) return std::nullopt;
-        tz.transitions_.push_back(readBig(bytes + at + i * tsize, tsize));
-        tz.offsets_.push_back(offsetOfType(type));
-    }
+    if (!cctz::load_time_zone(name, &tz.zone_)) return std::nullopt;
     return tz;
 }
 
 std::int64_t TimeZone::offsetAt(std::int64_t utc) const {
-    std::int32_t off = initial_;
-    // Transitions are sorted; zones have at most a few hundred.
-    for (std::size_t i = 0; i < transitions_.size() && transitions_[i] <= utc; ++i) off = offsets_[i];
-    return off;
+    return zone_.lookup(std::chrono::system_clock::from_time_t(static_cast<std::time_t>(utc))).offset;
 }
 
 std::optional<CronSchedule> CronSchedule::parse(const std::string& expression, std::string& error) {

@@ -10,22 +10,24 @@
 #include <string>
 #include <vector>
 
+#include <cctz/time_zone.h>
+
 namespace tessera::host {
 
-// UTC offsets of one IANA zone, read from the system's TZif files (/usr/share/zoneinfo).
+// UTC offsets of one IANA zone from the system's tz database (/usr/share/zoneinfo),
+// read by cctz.
 class TimeZone {
 public:
     // nullopt for an unknown or unreadable zone name. "UTC" always works.
     static std::optional<TimeZone> load(const std::string& name);
-    // Seconds east of UTC in effect at `utc` (Unix seconds).
+    // Seconds east of UTC in effect at `utc` (Unix seconds), past 2037 too (the zone's
+    // rule for the future, not its last listed transition).
     std::int64_t offsetAt(std::int64_t utc) const;
     const std::string& name() const { return name_; }
 
 private:
     std::string name_;
-    std::vector<std::int64_t> transitions_;
-    std::vector<std::int32_t> offsets_;  // offset after each transition
-    std::int32_t initial_ = 0;
+    cctz::time_zone zone_;
 };
 
 class CronSchedule {
