@@ -84,17 +84,13 @@ void appendCsvRow(std::string& out, const ResourceSpec& spec, const std::vector<
 sdk::Response exportCsv(const ResourceSpec& spec, const sdk::Request& req, sdk::TenantScope& scope) {
     auto& db = scope.db();
     const auto defs = loadDefinitions(db, spec.customFields());
-    // Everything that can be refused is checked here, while a 4xx can still be sent.
-    auto q = parseListQuery(spec, defs, req, db, {"format"});
+    // Everything that can be refused is checked here, while a 4xx can still be sent. The
+    // caller's role applies to exports as to lists: own records only, hidden fields left out.
+    auto [q, rules] = parseVisibleList(spec, req.query, scope, {"format"});
     const std::string format = req.queryParam("format").value_or("csv");
     if (format != "csv" && format != "json")
         throw sdk::ApiError(400, "invalid_query", "format: expected csv or json", {{"format", "expected csv or json"}});
     q.limit = kExportBatchRows;
-    // The caller's role applies to exports as to lists: own records only, hidden fields left out.
-    const auto rules = scope.access(spec.plural);
-    sdk::rest::refuseHiddenInQuery(rules, req);
-    if (auto own = sdk::rest::ownerCondition(rules, scope, "owner_id", q.where_params); !own.empty())
-        q.where = "(" + q.where + ") AND " + own;
 
     sdk::Response r;
     r.headers["Content-Type"] = format == "csv" ? "text/csv; charset=utf-8" : "application/json";

@@ -1,5 +1,6 @@
 #include "list_query.hpp"
 
+#include <tessera/sdk/rest/access.hpp>
 #include <tessera/sdk/rest/text.hpp>
 
 #include "records.hpp"
@@ -112,7 +113,7 @@ void addSearch(ListQuery& q, const ResourceSpec& spec, const std::string& text, 
 
 // Built-in fields as list columns: emails filter on their lower-cased key, tags are JSON
 // arrays, addresses are not filterable.
-std::vector<ListColumn> columnsOf(const ResourceSpec& spec, const sdk::Request& req, sdk::Database& db) {
+std::vector<ListColumn> columnsOf(const ResourceSpec& spec, std::int64_t tenant_id, sdk::Database& db) {
     std::vector<ListColumn> columns{{"id", "id", ColumnKind::Text, true, false}};
     for (const auto& f : spec.fields) {
         switch (f.kind) {
@@ -121,8 +122,8 @@ std::vector<ListColumn> columnsOf(const ResourceSpec& spec, const sdk::Request& 
             case FieldKind::Email: columns.push_back({f.name, "email_key", ColumnKind::FoldedText, f.sortable, true}); break;
             case FieldKind::Timestamp: columns.push_back({f.name, f.name, ColumnKind::Timestamp, true, false}); break;
             case FieldKind::Tags: {  // only contacts have tags
-                auto lookup = [&req, &db](const std::string& tag, sdk::Params& params) {
-                    return tagLookupCondition(req.tenant.id, tag, db, params);
+                auto lookup = [tenant_id, &db](const std::string& tag, sdk::Params& params) {
+                    return tagLookupCondition(tenant_id, tag, db, params);
                 };
                 columns.push_back({f.name, f.name, ColumnKind::JsonArray, false, true, lookup});
                 break;
@@ -135,15 +136,20 @@ std::vector<ListColumn> columnsOf(const ResourceSpec& spec, const sdk::Request& 
 
 }  // namespace
 
-ListQuery parseListQuery(const ResourceSpec& spec, const std::vector<CustomFieldDef>& defs, const sdk::Request& req,
-                         sdk::Database& db, const std::set<std::string>& extra_params) {
+VisibleList parseVisibleList(const ResourceSpec& spec, const std::map<std::string, std::string>& query,
+                             sdk::TenantScope& scope, const std::set<std::string>& extra_params) {
+    auto& db = scope.db();
     ListSpec list;
-    list.columns = columnsOf(spec, req, db);
+    list.columns = columnsOf(spec, scope.tenant().id, db);
     list.custom_fields_sql = "custom_fields";
-    list.custom_fields = defs;
+    list.custom_fields = loadDefinitions(db, spec.customFields());
     list.extra_params = extra_params;
     list.search = [&spec, &db](const std::string& q, ListQuery& query) { addSearch(query, spec, q, db); };
-    return sdk::rest::parseListQuery(list, req, db.engine());
+    VisibleList out{sdk::rest::parseListQuery(list, query, db.engine()), scope.access(spec.plural)};
+    sdk::rest::refuseHiddenInQuery(out.rules, query);
+    if (auto own = sdk::rest::ownerCondition(out.rules, scope, "owner_id", out.query.where_params); !own.empty())
+        out.query.where = "(" + out.query.where + ") AND " + own;
+    return out;
 }
 
 std::string buildListSql(const ResourceSpec& spec, const ListQuery& q, bool paginate, sdk::Params& params) {

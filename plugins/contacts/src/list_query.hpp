@@ -4,6 +4,7 @@
 /// configured from a ResourceSpec and the tenant's custom fields, plus contacts' own `q`
 /// search over the accent-folded search_text column.
 
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -18,13 +19,20 @@ namespace tessera::plugins::contacts {
 
 using ListQuery = sdk::rest::ListQuery;
 
-/// Parses `req.query`. Parameters other than limit, cursor, sort, q and filter[...] are
-/// refused unless listed in `extra_params`. Throws ApiError 400 "invalid_query" naming
-/// the offending parameter, field or operator. `db` is the tenant's: its engine decides
-/// the SQL dialect, and on SQLite `q` is looked up once to choose how to search.
-ListQuery parseListQuery(const ResourceSpec& spec, const std::vector<sdk::rest::CustomFieldDef>& defs,
-                         const sdk::Request& req, sdk::Database& db,
-                         const std::set<std::string>& extra_params = {});
+/// A list query as the caller's role may run it, and the rules that hide fields of its rows.
+struct VisibleList {
+    ListQuery query;
+    sdk::AccessRules rules;
+};
+
+/// Parses list parameters (a request's query, or a script's filters) for the caller in
+/// `scope`: parameters other than limit, cursor, sort, q and filter[...] are refused
+/// unless listed in `extra_params`; a role limited to its own records sees only those; a
+/// filter or sort on a hidden field is refused. Throws ApiError 400 "invalid_query" naming
+/// the offending parameter, field or operator. The tenant's engine decides the SQL
+/// dialect, and on SQLite `q` is looked up once to choose how to search.
+VisibleList parseVisibleList(const ResourceSpec& spec, const std::map<std::string, std::string>& query,
+                             sdk::TenantScope& scope, const std::set<std::string>& extra_params = {});
 
 /// SELECT for one page (limit + 1 rows, to know whether there is a next page) or, with
 /// `paginate` false, for every matching row in order (exports). Fills `params`.

@@ -24,16 +24,10 @@ void requireVisible(const ResourceSpec& spec, const sdk::AccessRules& rules, con
 }  // namespace
 
 sdk::Response listRecords(const ResourceSpec& spec, const sdk::Request& req, sdk::TenantScope& scope) {
-    auto& db = scope.db();
-    const auto defs = loadDefinitions(db, spec.customFields());
-    auto q = parseListQuery(spec, defs, req, db);
-    const auto rules = scope.access(spec.plural);
-    if (auto own = sdk::rest::ownerCondition(rules, scope, "owner_id", q.where_params); !own.empty())
-        q.where = "(" + q.where + ") AND " + own;
-    sdk::rest::refuseHiddenInQuery(rules, req);
+    const auto [q, rules] = parseVisibleList(spec, req.query, scope);
     sdk::Params params;
     const std::string sql = buildListSql(spec, q, true, params);
-    const auto rows = db.query(sql, params);
+    const auto rows = scope.db().query(sql, params);
     sdk::Response r;
     r.headers["Content-Type"] = "application/json";
     r.body = "{\"data\":[";
@@ -49,6 +43,47 @@ sdk::Response listRecords(const ResourceSpec& spec, const sdk::Request& req, sdk
     return r;
 }
 
+sdk::Json getVisibleRecord(const ResourceSpec& spec, sdk::TenantScope& scope, const std::string& id) {
+    const auto rules = scope.access(spec.plural);
+    auto record = requireRecord(scope.db(), spec, id);
+    requireVisible(spec, rules, scope, record);
+    return sdk::rest::visible(rules, std::move(record));
+}
+
+sdk::Json findVisibleRecords(const ResourceSpec& spec, const std::map<std::string, std::string>& query,
+                             sdk::TenantScope& scope) {
+    const auto [q, rules] = parseVisibleList(spec, query, scope);
+    sdk::Params params;
+    const auto rows = scope.db().query(buildListSql(spec, q, true, params), params);
+    sdk::Json data = sdk::Json::array();
+    for (std::size_t i = 0; i < rows.size() && i < q.limit; ++i)
+        data.push_back(sdk::rest::visible(rules, rowToJson(spec, rows[i])));
+    return data;
+}
+
+sdk::Json createVisibleRecord(const ResourceSpec& spec, sdk::TenantScope& scope, sdk::Json body) {
+    const auto rules = scope.access(spec.plural);
+    sdk::rest::checkWrite(rules, scope, body, true);
+    // No explicit transaction: the INSERT is atomic on its own, the UNIQUE index settles
+    // races on email, and a read-then-write transaction would fail under SQLite write
+    // contention instead of waiting.
+    const auto defs = loadDefinitions(scope.db(), spec.customFields());
+    return sdk::rest::visible(rules, createRecord(spec, scope, body, defs));
+}
+
+sdk::Json updateVisibleRecord(const ResourceSpec& spec, sdk::TenantScope& scope, const std::string& id, sdk::Json body,
+                              const std::function<void(const sdk::Json& current)>& precondition) {
+    const auto rules = scope.access(spec.plural);
+    sdk::rest::checkWrite(rules, scope, body, false);
+    auto& db = scope.db();
+    // Optimistic: the UPDATE only applies to the version read here (412 otherwise).
+    const auto current = requireRecord(db, spec, id);
+    requireVisible(spec, rules, scope, current);
+    if (precondition) precondition(current);
+    const auto defs = loadDefinitions(db, spec.customFields());
+    return sdk::rest::visible(rules, updateRecord(spec, scope, current, body, defs));
+}
+
 sdk::Response createRecordRoute(const ResourceSpec& spec, const sdk::Request& req, sdk::TenantScope& scope) {
     bool upsert = false;
     for (const auto& [key, value] : req.query) {
@@ -58,24 +93,15 @@ sdk::Response createRecordRoute(const ResourceSpec& spec, const sdk::Request& re
             throw sdk::ApiError(400, "invalid_query", key + ": not supported here",
                                 {{key, spec.unique_email ? "only upsert=email is supported" : "unknown query parameter"}});
     }
-    sdk::Json body = sdk::parseJsonObject(req);
-    const auto rules = scope.access(spec.plural);
-    sdk::rest::checkWrite(rules, scope, body, true);
-    auto& db = scope.db();
-    const auto defs = loadDefinitions(db, spec.customFields());
-    // No explicit transaction: the INSERT is atomic on its own, the UNIQUE index settles
-    // races on email, and a read-then-write transaction would fail under SQLite write
-    // contention instead of waiting.
+    const sdk::Json body = sdk::parseJsonObject(req);
     try {
-        auto created = createRecord(spec, scope, body, defs);
-        auto r = itemResponse(sdk::rest::visible(rules, created), 201);
+        auto created = createVisibleRecord(spec, scope, body);
+        auto r = itemResponse(created, 201);
         r.headers["Location"] = "/api/v1/" + spec.plural + "/" + created["id"].get<std::string>();
         return r;
     } catch (const DuplicateEmail& dup) {
         if (!upsert) return dup.toResponse();
-        const auto current = requireRecord(db, spec, dup.existingId());
-        requireVisible(spec, rules, scope, current);
-        return itemResponse(sdk::rest::visible(rules, updateRecord(spec, scope, current, body, defs)), 200);
+        return itemResponse(updateVisibleRecord(spec, scope, dup.existingId(), body), 200);
     }
 }
 
@@ -91,17 +117,9 @@ sdk::Response getRecordRoute(const ResourceSpec& spec, const sdk::Request& req, 
 }
 
 sdk::Response patchRecordRoute(const ResourceSpec& spec, const sdk::Request& req, sdk::TenantScope& scope) {
-    sdk::Json body = sdk::parseJsonObject(req);
-    const auto rules = scope.access(spec.plural);
-    sdk::rest::checkWrite(rules, scope, body, false);
-    auto& db = scope.db();
-    // Optimistic: the UPDATE only applies to the version read here (412 otherwise).
     try {
-        const auto current = requireRecord(db, spec, req.param("id"));
-        requireVisible(spec, rules, scope, current);
-        checkIfMatch(req, current);
-        const auto defs = loadDefinitions(db, spec.customFields());
-        return itemResponse(sdk::rest::visible(rules, updateRecord(spec, scope, current, body, defs)));
+        return itemResponse(updateVisibleRecord(spec, scope, req.param("id"), sdk::parseJsonObject(req),
+                                                [&req](const sdk::Json& current) { checkIfMatch(req, current); }));
     } catch (const DuplicateEmail& dup) {
         return dup.toResponse();
     }

@@ -45,17 +45,20 @@ ListSpec dealListSpec(sdk::Database& db) {
 
 }  // namespace
 
-sdk::Response listDeals(const sdk::Request& req, sdk::TenantScope& scope) {
+sdk::Json findDeals(const std::map<std::string, std::string>& parameters, sdk::TenantScope& scope) {
     auto& db = scope.db();
-    auto query = parseListQuery(dealListSpec(db), req, db.engine());
+    auto query = parseListQuery(dealListSpec(db), parameters, db.engine());
     const auto rules = scope.access("deals");
-    refuseHiddenInQuery(rules, req);
+    refuseHiddenInQuery(rules, parameters);
     if (auto own = ownerCondition(rules, scope, "d.owner_id", query.where_params); !own.empty())
         query.where = "(" + query.where + ") AND " + own;
     sdk::Params params;
     const std::string sql = query.sql(dealColumns(), kDealFrom, true, params);
-    return sdk::Response::json(
-        query.page(db.query(sql, params), [&](const sdk::Row& r) { return visible(rules, dealFromRow(r)); }));
+    return query.page(db.query(sql, params), [&](const sdk::Row& r) { return visible(rules, dealFromRow(r)); });
+}
+
+sdk::Response listDeals(const sdk::Request& req, sdk::TenantScope& scope) {
+    return sdk::Response::json(findDeals(req.query, scope));
 }
 
 }  // namespace tessera::plugins::deals

@@ -1,5 +1,8 @@
 #include "script_functions.hpp"
 
+#include <map>
+#include <string>
+
 #include <tessera/sdk/rest/access.hpp>
 
 #include "deal_list.hpp"
@@ -50,9 +53,7 @@ sdk::Json scriptGet(const sdk::Json& args, sdk::TenantScope& scope) {
 }
 
 sdk::Json scriptFind(const sdk::Json& args, sdk::TenantScope& scope) {
-    sdk::Request req;
-    req.method = sdk::Method::Get;
-    req.path = "/api/v1/deals";
+    std::map<std::string, std::string> query;  // the list parameters of GET /api/v1/deals
     if (!args.is_null() && !args.is_object())
         throw sdk::ApiError(422, "validation_failed", "find takes a table", {{"args", "must be a table"}});
     if (args.is_object())
@@ -62,16 +63,15 @@ sdk::Json scriptFind(const sdk::Json& args, sdk::TenantScope& scope) {
                     throw sdk::ApiError(422, "validation_failed", "filter must be a table", {{"filter", "must be a table"}});
                 for (const auto& [field, cond] : v.items()) {
                     if (cond.is_object())
-                        for (const auto& [op, value] : cond.items()) req.query["filter[" + field + "][" + op + "]"] = queryText(value);
+                        for (const auto& [op, value] : cond.items()) query["filter[" + field + "][" + op + "]"] = queryText(value);
                     else
-                        req.query["filter[" + field + "]"] = queryText(cond);
+                        query["filter[" + field + "]"] = queryText(cond);
                 }
             } else {
-                req.query[k] = queryText(v);
+                query[k] = queryText(v);
             }
         }
-    const auto response = listDeals(req, scope);
-    return sdk::Json::parse(response.body);
+    return findDeals(query, scope);
 }
 
 sdk::Json scriptCreate(const sdk::Json& args, sdk::TenantScope& scope) {

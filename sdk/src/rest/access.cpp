@@ -27,8 +27,8 @@ void checkWrite(const AccessRules& rules, const TenantScope& scope, Json& body, 
     if (creating) body["owner_id"] = scope.principal().id;
 }
 
-void refuseHiddenInQuery(const AccessRules& rules, const Request& req) {
-    for (const auto& [key, value] : req.query)
+void refuseHiddenInQuery(const AccessRules& rules, const std::map<std::string, std::string>& query) {
+    for (const auto& [key, value] : query)
         for (const auto& hidden : rules.hidden_fields)
             if (key.find("[" + hidden + "]") != std::string::npos || (key == "sort" && value.find(hidden) != std::string::npos))
                 throw ApiError(400, "invalid_query", key + ": the field '" + hidden + "' is hidden for your role",

@@ -222,11 +222,11 @@ std::optional<Json> decodeCursor(const std::string& text) {
     return j;
 }
 
-ListQuery parseListQuery(const ListSpec& spec, const Request& req, Engine engine) {
+ListQuery parseListQuery(const ListSpec& spec, const std::map<std::string, std::string>& query, Engine engine) {
     ListQuery q;
     q.sort_key = spec.default_sort;
     q.id_sql = spec.id_sql;
-    for (const auto& [key, value] : req.query) {
+    for (const auto& [key, value] : query) {
         if (!validUtf8(key) || !validUtf8(value)) badQuery("query", "parameters must be valid UTF-8");
         if (key == "limit") {
             q.limit = parseLimit(value);
@@ -259,8 +259,8 @@ ListQuery parseListQuery(const ListSpec& spec, const Request& req, Engine engine
     q.sort_kind = sort_col->kind;
     q.nullable = sort_col->nullable;
 
-    if (auto cursor = req.queryParam("cursor")) {
-        auto j = decodeCursor(*cursor).value_or(Json());
+    if (auto cursor = query.find("cursor"); cursor != query.end()) {
+        auto j = decodeCursor(cursor->second).value_or(Json());
         if (!j.is_object() || !j.contains("s") || !j.contains("id") || !j["id"].is_string() || !j.contains("v"))
             badQuery("cursor", "not a cursor returned by this list");
         if (j["s"] != q.sort_key) badQuery("cursor", "was made for another sort order");

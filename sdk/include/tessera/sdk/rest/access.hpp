@@ -5,6 +5,7 @@
 /// do it, so a role means the same in contacts, deals and billing. Part of
 /// tessera_sdk_rest.
 
+#include <map>
 #include <string>
 
 #include <tessera/sdk/http.hpp>
@@ -25,7 +26,8 @@ void requireOwned(const AccessRules& rules, const TenantScope& scope, const Json
 void checkWrite(const AccessRules& rules, const TenantScope& scope, Json& body, bool creating);
 
 /// 400 naming the query parameter that filters or sorts on a hidden field.
-void refuseHiddenInQuery(const AccessRules& rules, const Request& req);
+void refuseHiddenInQuery(const AccessRules& rules, const std::map<std::string, std::string>& query);
+inline void refuseHiddenInQuery(const AccessRules& rules, const Request& req) { refuseHiddenInQuery(rules, req.query); }
 
 /// The SQL condition (with its parameter appended to `params`) limiting a list to the
 /// caller's records, or "" when the role is not limited. `owner_column` e.g. "d.owner_id".

@@ -14,6 +14,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -104,9 +105,14 @@ struct ListQuery {
     Json page(const Rows& rows, const std::function<Json(const Row&)>& toJson) const;
 };
 
-/// Parses `req.query` against `spec`. Throws ApiError 400 "invalid_query" naming the
-/// offending parameter, field or operator (also for parameters that are not UTF-8).
-ListQuery parseListQuery(const ListSpec& spec, const Request& req, Engine engine);
+/// Parses list parameters (limit, cursor, sort, q, filter[...]) against `spec`. Throws
+/// ApiError 400 "invalid_query" naming the offending parameter, field or operator (also
+/// for parameters that are not UTF-8). Callers without a request (script functions)
+/// give the parameters as a map.
+ListQuery parseListQuery(const ListSpec& spec, const std::map<std::string, std::string>& query, Engine engine);
+inline ListQuery parseListQuery(const ListSpec& spec, const Request& req, Engine engine) {
+    return parseListQuery(spec, req.query, engine);
+}
 
 /// `limit` text: an integer 1..kMaxLimit; throws 400 invalid_query otherwise.
 std::size_t parseLimit(const std::string& value);
