@@ -94,6 +94,9 @@ std::vector<std::string> violations(const fs::path& dir, const Json& routes, con
         if (r["owner"] != id) continue;
         any_route = true;
         const std::string route = r["method"].get<std::string>() + " " + r["path"].get<std::string>();
+        static const std::regex path_form(R"(^/api/v1(/([a-z][a-z0-9]*(-[a-z0-9]+)*|\{[a-z_]+\}|[a-z0-9-]+\.[a-z]+))+$)");
+        if (!std::regex_match(r["path"].get<std::string>(), path_form))
+            out.push_back("route " + route + " is not /api/v1/ then kebab-case segments (docs/api.md, Addressing)");
         if (r["public"].get<bool>()) {
             if (docs.find(r["path"].get<std::string>()) == std::string::npos)
                 out.push_back("public route " + route + " is not in docs/");
@@ -122,17 +125,21 @@ TEST(Conventions, EveryPluginFollowsThem) {
 
 TEST(Conventions, ABadPluginIsToldEachRuleItBreaks) {
     TestHost host(fixtureDirs({"conventions_bad"}));
-    const auto found = violations(fs::path(TestHost::sourceDir()) / "tests/fixtures/conventions_bad",
-                                  liveRoutes(host), allDocs());
-    const std::vector<std::string> expected = {
+    auto found = violations(fs::path(TestHost::sourceDir()) / "tests/fixtures/conventions_bad", liveRoutes(host),
+                            allDocs());
+    std::vector<std::string> expected = {
         "manifest id 'fixture_sloppy' differs from its folder 'conventions_bad'",
         "migration '0001_create_things.sql' creates 'things', which does not start with 'fixture_sloppy_'",
         "migration '0003_create_notes.sql' creates 'notes_body_idx', which does not start with 'fixture_sloppy_'",
         "migration 2 is missing before 3",
         "no tests/ folder",
         "route GET /api/v1/things needs permission 'things.read', which does not start with 'fixture_sloppy.'",
+        "route GET /api/v1/Things_Archive is not /api/v1/ then kebab-case segments (docs/api.md, Addressing)",
+        "route GET /api/v1/Things_Archive needs permission 'things.read', which does not start with 'fixture_sloppy.'",
         "public route POST /api/v1/sloppy-hook is not in docs/",
     };
+    std::sort(found.begin(), found.end());
+    std::sort(expected.begin(), expected.end());
     EXPECT_EQ(found, expected);
 }
 
