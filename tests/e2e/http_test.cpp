@@ -609,3 +609,26 @@ TEST(GracefulShutdown, AClientThatStopsReadingDelaysTheExitOnlyByTheGracePeriod)
     EXPECT_NE(host.log().find("did not finish in time"), std::string::npos) << host.log();
     ::close(fd);
 }
+
+// The header timeout's 408 was written by Pistache (an empty body, outside the server's
+// one write path) after a fixed 30 s; now it is the server's JSON 408, then the close,
+// after header_timeout_seconds, for a head that stops half-way or never starts.
+TEST(HeaderTimeout, ARequestThatDoesNotArriveInTimeGets408AsJsonThenTheClose) {
+    TestHost host(fixtureDirs({"good"}));
+    host.setEnv("TESSERA_HEADER_TIMEOUT_SECONDS", "1");
+    ASSERT_TRUE(host.start()) << host.log();
+    for (const std::string partial : {std::string("GET /healthz HTTP/1.1\r\nHost: x\r\n"), std::string("")}) {
+        const auto started = std::chrono::steady_clock::now();
+        auto r = httpRaw(host.port(), partial);
+        const auto waited = std::chrono::steady_clock::now() - started;
+        EXPECT_EQ(r.status, 408) << "'" << partial << "': " << r.body;
+        EXPECT_EQ(r.json()["error"]["code"], "request_timeout") << r.body;
+        EXPECT_EQ(r.header("connection"), "Close");
+        EXPECT_FALSE(r.header("x-request-id").empty());
+        EXPECT_GE(waited, std::chrono::milliseconds(900));
+        EXPECT_LT(waited, std::chrono::seconds(5));
+    }
+    // A request sent whole is answered as ever, and the server keeps serving.
+    EXPECT_EQ(host.get("/healthz", "").status, 200);
+    EXPECT_EQ(host.stop(), 0) << host.log();
+}

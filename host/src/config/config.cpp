@@ -105,10 +105,13 @@ void applyFile(Config& c, const std::string& path) {
     if (t.contains("http")) {
         auto* http = t["http"].as_table();
         if (!http) throw std::runtime_error(path + ": 'http' must be a table");
-        refuseUnknownKeys(*http, path + " [http]", {"max_body_bytes", "max_header_bytes", "max_json_depth"});
+        refuseUnknownKeys(*http, path + " [http]",
+                          {"max_body_bytes", "max_header_bytes", "max_json_depth", "header_timeout_seconds"});
         c.max_body_bytes = readCount(*http, path + " [http]", "max_body_bytes", c.max_body_bytes);
         c.max_header_bytes = readCount(*http, path + " [http]", "max_header_bytes", c.max_header_bytes);
         c.max_json_depth = readCount(*http, path + " [http]", "max_json_depth", c.max_json_depth);
+        c.header_timeout = std::chrono::seconds(
+            readCount(*http, path + " [http]", "header_timeout_seconds", c.header_timeout.count()));
     }
     if (t.contains("database")) {
         auto* db = t["database"].as_table();
@@ -157,6 +160,8 @@ void applyEnvironment(Config& c) {
         c.shutdown_grace = std::chrono::seconds(parseSize("TESSERA_SHUTDOWN_GRACE_SECONDS", v));
     if (auto v = env("TESSERA_MAX_BODY_BYTES")) c.max_body_bytes = parseSize("TESSERA_MAX_BODY_BYTES", v);
     if (auto v = env("TESSERA_MAX_HEADER_BYTES")) c.max_header_bytes = parseSize("TESSERA_MAX_HEADER_BYTES", v);
+    if (auto v = env("TESSERA_HEADER_TIMEOUT_SECONDS"))
+        c.header_timeout = std::chrono::seconds(parseSize("TESSERA_HEADER_TIMEOUT_SECONDS", v));
     if (auto v = env("TESSERA_MAX_JSON_DEPTH")) c.max_json_depth = parseSize("TESSERA_MAX_JSON_DEPTH", v);
     if (auto v = env("TESSERA_TRUSTED_PROXIES")) c.trusted_proxies = splitList(v);
     if (auto v = env("TESSERA_ACCESS_LOG")) c.access_log = parseBool("TESSERA_ACCESS_LOG", v);
@@ -182,6 +187,8 @@ Config loadConfig(const std::string& path) {
     if (c.max_json_depth < 1 || c.max_json_depth > sdk::kMaxJsonDepth)
         throw std::runtime_error("max_json_depth must be from 1 to " + std::to_string(sdk::kMaxJsonDepth));
     if (c.max_header_bytes < 1024) throw std::runtime_error("max_header_bytes must be at least 1024");
+    if (c.header_timeout.count() < 1 || c.header_timeout.count() > 3600)
+        throw std::runtime_error("header_timeout_seconds must be from 1 to 3600");
     for (const auto& cidr : c.trusted_proxies)
         if (!AddressRange::parse(cidr))
             throw std::runtime_error("trusted_proxies: '" + cidr + "' is not an address or CIDR range (10.0.0.0/8, ::1)");

@@ -20,6 +20,8 @@ struct Config {
     std::size_t max_body_bytes = 1024 * 1024;
     std::size_t max_header_bytes = 16 * 1024;  // request line and headers together
     std::size_t max_json_depth = 64;           // request bodies; at most sdk::kMaxJsonDepth
+    // A request whose head has not all arrived this long after it began gets 408 and a close.
+    std::chrono::seconds header_timeout{30};
     // Peers (addresses or CIDR ranges) whose X-Forwarded-For / Forwarded / X-Forwarded-Proto
     // are believed; from anyone else those headers are ignored. Default: none.
     std::vector<std::string> trusted_proxies;

@@ -32,10 +32,17 @@ using namespace Pistache;
 
 namespace {
 
+struct Connection;
+
 struct Shared {
     Executor* executor = nullptr;
     std::size_t max_header_bytes = 0;
     std::size_t max_body_bytes = 0;
+    std::chrono::milliseconds header_timeout{30'000};
+    std::chrono::milliseconds body_timeout{60'000};
+    // Every open connection, for the timeout sweep (HttpServer::start).
+    std::mutex connections_mutex;
+    std::vector<std::weak_ptr<Connection>> connections;
     HttpServer::Handle handle;
     std::atomic<bool> draining{false};
     std::atomic<long> in_flight{0};
@@ -49,31 +56,6 @@ struct Shared {
         }
     }
 };
-
-// Pistache 0.0.5 never writes headers added with addRaw(), and its typed headers need
-// a compile-time name: this one carries its name at run time.
-class NamedHeader : public Http::Header::Header {
-public:
-    NamedHeader(std::string name, std::string value) : name_(std::move(name)), value_(std::move(value)) {}
-    const char* name() const override { return name_.c_str(); }
-    void parse(const std::string& data) override { value_ = data; }
-    void write(std::ostream& os) const override { os << value_; }
-    // Only used by Pistache's typed header_cast, which never targets this type.
-    uint64_t hash() const override { return 0; }
-
-private:
-    std::string name_;
-    std::string value_;
-};
-
-Async::Promise<ssize_t> send(Http::ResponseWriter& writer, const HttpResponse& r) {
-    for (const auto& [name, value] : r.headers) {
-        if (name == "Content-Length") continue;  // Pistache computes it
-        if (value.find_first_of("\r\n") != std::string::npos) continue;  // no header injection
-        writer.headers().add(std::make_shared<NamedHeader>(name, value));
-    }
-    return writer.send(static_cast<Http::Code>(r.status), r.body);
-}
 
 // What this file keeps per connection, in the peer's data: created on the network
 // thread when the connection first sends something, destroyed with Pistache's peer (or
@@ -92,13 +74,30 @@ struct Connection {
     bool mid_request = false;
     std::string received;
     ChunkedProgress chunked;
-    bool closing = false;
+    std::chrono::steady_clock::time_point request_began;
+    // Set by the network thread and by the timeout sweep.
+    std::atomic<bool> closing{false};
+    // When the head (or then the body) of the request under way must have arrived, in
+    // steady-clock milliseconds; 0 while no request is under way. The timeout sweep
+    // answers 408 past it; the network thread sets and clears it.
+    std::atomic<std::int64_t> deadline_ms{0};
 
     // The request in `received` is over (taken or refused): what arrives next starts another.
     void nextRequest() {
         mid_request = false;
         received.clear();
         chunked = {};
+        deadline_ms = 0;
+    }
+    // A request begins (or, for a new connection, is awaited): its head is due within `timeout`.
+    void expectHead(std::chrono::milliseconds timeout) {
+        request_began = std::chrono::steady_clock::now();
+        deadline_ms = sinceEpochMs(request_began + timeout);
+    }
+    // The head is here: the body is due within `timeout` of the request's start.
+    void expectBody(std::chrono::milliseconds timeout) { deadline_ms = sinceEpochMs(request_began + timeout); }
+    static std::int64_t sinceEpochMs(std::chrono::steady_clock::time_point t) {
+        return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
     }
 
     explicit Connection(int fd) : socket(::fcntl(fd, F_DUPFD_CLOEXEC, 0)) {}
@@ -387,6 +386,28 @@ struct Answer {
     }
 };
 
+// Answers 408, then closes, each connection whose request has not all arrived in time,
+// or that sent none at all. (Pistache's own header timeout wrote an empty 408 through its
+// writer, outside the one write path; it is turned off.)
+void answerTimeouts(Shared& shared) {
+    const auto now = Connection::sinceEpochMs(std::chrono::steady_clock::now());
+    std::vector<std::shared_ptr<Connection>> late;
+    {
+        std::lock_guard lock(shared.connections_mutex);
+        std::erase_if(shared.connections, [&](const std::weak_ptr<Connection>& weak) {
+            auto connection = weak.lock();
+            if (!connection) return true;
+            const auto deadline = connection->deadline_ms.load();
+            if (deadline != 0 && now > deadline) late.push_back(std::move(connection));
+            return false;
+        });
+    }
+    for (const auto& connection : late)
+        if (connection->deadline_ms.exchange(0) != 0)
+            refuse(*shared.executor, connection, true,
+                   jsonError(408, "request_timeout", "the request was not received in time"));
+}
+
 class Handler : public Http::Handler {
 public:
     HTTP_PROTOTYPE(Handler)
@@ -511,8 +532,10 @@ public:
                 reject(413, "payload_too_large", "the request is larger than this server accepts");
                 return;
             }
+            if (state->received.empty()) state->expectHead(shared_->header_timeout);
             state->received.append(buffer, len);
             const HeadStatus head = headStatus(state->received, shared_->max_header_bytes);
+            if (head == HeadStatus::complete) state->expectBody(shared_->body_timeout);
             if (head == HeadStatus::too_large) {
                 reject(431, "headers_too_large",
                        "the request line and headers are larger than " + std::to_string(shared_->max_header_bytes) +
@@ -562,18 +585,23 @@ public:
         }
     }
 
-    void onTimeout(const Http::Request&, Http::ResponseWriter writer) override {
-        writer.headers().add<Http::Header::Connection>(Http::ConnectionControl::Close);
-        send(writer, jsonError(408, "request_timeout", "the request was not received in time"));
+    // A connection that never sends a request is timed out like one that stops half-way.
+    void onConnection(const std::shared_ptr<Tcp::Peer>& peer) override {
+        // What Http::Handler::onConnection, private in Pistache 0.0.5, does: the parser
+        // that onInput feeds, under the name getParser() looks up.
+        peer->putData("__Parser", std::make_shared<Http::RequestParser>(getMaxRequestSize()));
+        connectionOf(peer)->expectHead(shared_->header_timeout);
     }
 
 private:
     // The connection's state, made on its first use (always on the network thread).
-    static std::shared_ptr<Connection> connectionOf(const std::shared_ptr<Tcp::Peer>& peer) {
+    std::shared_ptr<Connection> connectionOf(const std::shared_ptr<Tcp::Peer>& peer) const {
         auto state = std::static_pointer_cast<Connection>(peer->tryGetData(kConnection));
         if (!state) {
             state = std::make_shared<Connection>(peer->fd());
             peer->putData(kConnection, state);
+            std::lock_guard lock(shared_->connections_mutex);
+            shared_->connections.push_back(state);
         }
         return state;
     }
@@ -596,6 +624,7 @@ struct HttpServer::Impl {
     const Config& config;
     std::shared_ptr<Shared> shared = std::make_shared<Shared>();
     std::unique_ptr<Http::Endpoint> endpoint;
+    std::uint64_t timeout_sweep = 0;
     explicit Impl(const Config& c) : config(c) {}
 };
 
@@ -603,6 +632,7 @@ HttpServer::HttpServer(const Config& config, Executor& executor, Handle handle) 
     impl_->shared->executor = &executor;
     impl_->shared->max_header_bytes = config.max_header_bytes;
     impl_->shared->max_body_bytes = config.max_body_bytes;
+    impl_->shared->header_timeout = config.header_timeout;
     impl_->shared->handle = std::move(handle);
 }
 
@@ -627,8 +657,9 @@ void HttpServer::start() {
                     .flags(Tcp::Options::ReuseAddr)
                     .maxRequestSize(impl_->config.max_body_bytes + impl_->config.max_header_bytes)
                     .maxResponseSize(64 * 1024 * 1024)
-                    .headerTimeout(std::chrono::seconds(30))
-                    .bodyTimeout(std::chrono::seconds(60));
+                    // Ours (answerTimeouts) answer on the one write path; Pistache's never fire.
+                    .headerTimeout(std::chrono::hours(24))
+                    .bodyTimeout(std::chrono::hours(24));
     impl_->endpoint->init(opts);
     impl_->endpoint->setHandler(Http::make_handler<Handler>(impl_->shared));
     try {
@@ -637,6 +668,8 @@ void HttpServer::start() {
         impl_->endpoint.reset();
         throw std::runtime_error("cannot listen on " + listen + ": " + e.what());
     }
+    impl_->timeout_sweep = impl_->shared->executor->every(std::chrono::milliseconds(250),
+                                                          [shared = impl_->shared] { answerTimeouts(*shared); });
 }
 
 std::uint16_t HttpServer::port() const {
@@ -652,6 +685,7 @@ bool HttpServer::waitIdle(std::chrono::milliseconds timeout) {
 
 void HttpServer::stop() {
     if (!impl_->endpoint) return;
+    impl_->shared->executor->cancel(impl_->timeout_sweep);
     impl_->endpoint->shutdown();
     impl_->endpoint.reset();
 }
