@@ -3,10 +3,10 @@
 namespace tessera::host::auth {
 
 sdk::AccessRules RoleAccessPolicy::rules(const TenantRecord& tenant, const sdk::Principal& principal,
-                                         const std::string& resource) const {
+                                         const std::shared_ptr<const void>& caller, const std::string& resource) const {
     // The host's own work and public routes are not limited by a role.
     if (principal.anonymous() || principal.kind == "system") return {};
-    IdentityPtr identity = currentIdentity();
+    IdentityPtr identity = std::static_pointer_cast<const Identity>(caller);
     if (!identity || identity->user_id != principal.id || identity->tenant_id != tenant.id) {
         // A user principal outside a request (e.g. a workflow acting as a user).
         tenants_.ensureMigrated(tenant);

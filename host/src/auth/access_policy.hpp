@@ -12,7 +12,7 @@ class RoleAccessPolicy final : public AccessPolicy {
 public:
     RoleAccessPolicy(AuthService& auth, TenantService& tenants) : auth_(auth), tenants_(tenants) {}
     sdk::AccessRules rules(const TenantRecord& tenant, const sdk::Principal& principal,
-                           const std::string& resource) const override;
+                           const std::shared_ptr<const void>& caller, const std::string& resource) const override;
 
 private:
     AuthService& auth_;

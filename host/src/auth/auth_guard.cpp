@@ -10,11 +10,6 @@
 
 namespace tessera::host::auth {
 
-IdentityPtr& currentIdentity() {
-    thread_local IdentityPtr identity;
-    return identity;
-}
-
 namespace {
 
 bool stateChanging(const std::string& method) {
@@ -193,12 +188,6 @@ RequestGuard::Admission AuthGuard::admit(const HttpRequest& request, const Tenan
     a.caller = identity;
     return a;
 }
-
-void AuthGuard::enter(const std::shared_ptr<const void>& caller) {
-    currentIdentity() = std::static_pointer_cast<const Identity>(caller);
-}
-
-void AuthGuard::leave() { currentIdentity().reset(); }
 
 void AuthGuard::finish(const sdk::Request& request, const TenantRecord& tenant, const RouteEntry& route,
                        const std::shared_ptr<const void>& caller, HttpResponse& response) {

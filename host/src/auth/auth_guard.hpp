@@ -15,8 +15,6 @@ public:
 
     Admission admit(const HttpRequest& request, const TenantRecord& tenant, const RouteEntry& route,
                     const std::string& request_id) override;
-    void enter(const std::shared_ptr<const void>& caller) override;
-    void leave() override;
     void finish(const sdk::Request& request, const TenantRecord& tenant, const RouteEntry& route,
                 const std::shared_ptr<const void>& caller, HttpResponse& response) override;
 

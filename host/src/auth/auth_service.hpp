@@ -50,10 +50,5 @@ private:
     MailOutbox& mail_;
 };
 
-// The identity admitted for the handler running on this thread: set by the guard's
-// enter() and cleared by leave(), which the dispatcher calls around the handler on
-// whichever thread runs it, so the access policy and the route helpers can read the
-// credential without another lookup.
-IdentityPtr& currentIdentity();
 
 }  // namespace tessera::host::auth

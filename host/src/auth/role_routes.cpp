@@ -55,7 +55,7 @@ Response createRole(AuthService& auth, const Request& req, TenantScope& scope) {
     const auto body = sdk::parseJsonObject(req);
     const std::string name = requiredString(body, "name", 60);
     const auto permissions = validPermissions(auth, body);
-    requireGrantable(compilePatterns(permissions, auth.registry()), "permissions");
+    requireGrantable(scope, compilePatterns(permissions, auth.registry()), "permissions");
     sdk::Json access = body.contains("access") ? body["access"] : sdk::Json::object();
     validateAccess(access);
     const std::string id = newRecordId("role_", kAuthIdChars);
@@ -83,7 +83,7 @@ Response updateRole(AuthService& auth, const Request& req, TenantScope& scope) {
     std::vector<std::string> permissions = role.permissions;
     if (body.contains("permissions")) {
         permissions = validPermissions(auth, body);
-        requireGrantable(compilePatterns(permissions, auth.registry()), "permissions");
+        requireGrantable(scope, compilePatterns(permissions, auth.registry()), "permissions");
     }
     sdk::Json access = accessToJson(role.access);
     if (body.contains("access")) {
@@ -130,7 +130,7 @@ Response updateSettings(AuthService& auth, const Request& req, TenantScope& scop
     }
     // Requiring 2FA of your own role before enrolling would lock you out of everything
     // but enrolment at once; services (GitHub, Google Workspace) refuse it the same way.
-    const Identity& caller = callerIdentity();
+    const Identity& caller = callerIdentity(scope);
     const bool covers_caller = std::find(roles.begin(), roles.end(), "*") != roles.end() ||
                                std::find(roles.begin(), roles.end(), caller.role_id) != roles.end();
     if (covers_caller && !caller.two_factor_enabled)

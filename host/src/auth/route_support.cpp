@@ -7,19 +7,30 @@
 #include "auth/audit_log.hpp"
 #include "auth/crypto.hpp"
 #include "core/ids.hpp"
+#include "tenants/tenant_scope.hpp"
 
 namespace tessera::host::auth {
 
-const Identity& callerIdentity() {
-    const IdentityPtr& id = currentIdentity();
-    if (!id) throw sdk::ApiError(401, "authentication_required", "sign in first");
-    return *id;
+namespace {
+
+// The identity the guard admitted for the request `scope` serves (the scope keeps it
+// alive for the whole call), or null.
+const Identity* admitted(const sdk::TenantScope& scope) {
+    const auto* host = dynamic_cast<const HostScope*>(&scope);
+    return host ? static_cast<const Identity*>(host->caller().get()) : nullptr;
+}
+
+}  // namespace
+
+const Identity& callerIdentity(const sdk::TenantScope& scope) {
+    if (const Identity* id = admitted(scope)) return *id;
+    throw sdk::ApiError(401, "authentication_required", "sign in first");
 }
 
 void auditEvent(const sdk::Request& req, sdk::TenantScope& scope, const std::string& action, int status,
                 const sdk::Json& details, const std::string& actor_name) {
     AuditEntry e;
-    const IdentityPtr& id = currentIdentity();
+    const Identity* id = admitted(scope);
     if (id) {
         e.setActor(id->principal(), id->credential_id);
     } else {
@@ -37,8 +48,9 @@ void auditEvent(const sdk::Request& req, sdk::TenantScope& scope, const std::str
     writeAudit(scope.db(), e);
 }
 
-void requireGrantable(const std::unordered_set<std::string>& granted, const std::string& field) {
-    const Identity& caller = callerIdentity();
+void requireGrantable(const sdk::TenantScope& scope, const std::unordered_set<std::string>& granted,
+                      const std::string& field) {
+    const Identity& caller = callerIdentity(scope);
     std::vector<std::string> missing;
     for (const auto& p : granted)
         if (!caller.allows(p)) missing.push_back(p);

@@ -12,8 +12,9 @@
 
 namespace tessera::host::auth {
 
-// The caller's identity (set by the guard); throws 401 when the route ran without one.
-const Identity& callerIdentity();
+// The caller's identity, admitted by the guard for the request `scope` serves; throws 401
+// when the route ran without one.
+const Identity& callerIdentity(const sdk::TenantScope& scope);
 
 // Writes a security event to the tenant's audit log, attributed to the caller (or to
 // `actor_name` when nobody is signed in, e.g. a failed login).
@@ -26,7 +27,8 @@ using sdk::rest::optionalString;
 using sdk::rest::requiredString;
 // 422 naming `field` unless the caller holds every permission in `granted`: whoever
 // manages roles or users can never hand out more than they have themselves.
-void requireGrantable(const std::unordered_set<std::string>& granted, const std::string& field);
+void requireGrantable(const sdk::TenantScope& scope, const std::unordered_set<std::string>& granted,
+                      const std::string& field);
 // Whether `id` has the shape of an id this module issues ("<prefix>_<base32>").
 bool plausibleId(const std::string& id, const std::string& prefix);
 // Puts a message for `to` in the tenant's mail outbox (and logs it in development mode).

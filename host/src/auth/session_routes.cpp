@@ -149,7 +149,7 @@ Response login(AuthService& auth, const Request& req, TenantScope& scope) {
 }
 
 Response logout(AuthService& auth, const Request& req, TenantScope& scope) {
-    const Identity& id = callerIdentity();
+    const Identity& id = callerIdentity(scope);
     if (id.credential_kind == "session") revokeSession(scope.db(), id.credential_id);
     else if (id.credential_kind == "token")
         scope.db().execute("UPDATE auth_tokens SET revoked_at = ? WHERE id = ? AND kind = 'login' AND revoked_at IS NULL",
@@ -161,10 +161,10 @@ Response logout(AuthService& auth, const Request& req, TenantScope& scope) {
     return r;
 }
 
-Response me(AuthService&, const Request&, TenantScope&) { return Response::json(meJson(callerIdentity())); }
+Response me(AuthService&, const Request&, TenantScope& scope) { return Response::json(meJson(callerIdentity(scope))); }
 
 Response changePassword(AuthService& auth, const Request& req, TenantScope& scope) {
-    const Identity& id = callerIdentity();
+    const Identity& id = callerIdentity(scope);
     const auto body = sdk::parseJsonObject(req);
     const std::string current = requiredString(body, "current_password", 1024);
     const std::string next = requiredString(body, "new_password", 1024);

@@ -9,7 +9,7 @@
 namespace tessera::host::auth::routes {
 
 Response listTokens(AuthService&, const Request& req, TenantScope& scope) {
-    const Identity& id = callerIdentity();
+    const Identity& id = callerIdentity(scope);
     sdk::Json data = sdk::Json::array();
     sdk::Rows rows;
     const bool all = id.allows("tokens.manage") && req.queryParam("user_id").has_value();
@@ -25,7 +25,7 @@ Response listTokens(AuthService&, const Request& req, TenantScope& scope) {
 }
 
 Response createToken(AuthService& auth, const Request& req, TenantScope& scope) {
-    const Identity& id = callerIdentity();
+    const Identity& id = callerIdentity(scope);
     const auto body = sdk::parseJsonObject(req);
     TokenRequest t;
     t.user_id = id.user_id;
@@ -75,7 +75,7 @@ Response createToken(AuthService& auth, const Request& req, TenantScope& scope) 
 }
 
 Response revokeToken(AuthService& auth, const Request& req, TenantScope& scope) {
-    const Identity& id = callerIdentity();
+    const Identity& id = callerIdentity(scope);
     const std::string token_id = req.param("id");
     if (!plausibleId(token_id, "tok_")) throw sdk::ApiError(404, "token_not_found", "no such token");
     auto row = scope.db().queryOne("SELECT user_id, revoked_at FROM auth_tokens WHERE id = ?", {token_id});

@@ -41,7 +41,7 @@ bool acceptSecondFactor(TenantScope& scope, const sdk::Row& user, const sdk::Jso
 }
 
 Response enrollTotp(AuthService&, const Request& req, TenantScope& scope) {
-    const Identity& id = callerIdentity();
+    const Identity& id = callerIdentity(scope);
     auto user = findUserById(scope.db(), id.user_id);
     if (!user) throw sdk::ApiError(404, "user_not_found", "no such user");
     if ((*user)["totp_enabled"].asBool())
@@ -57,7 +57,7 @@ Response enrollTotp(AuthService&, const Request& req, TenantScope& scope) {
 }
 
 Response verifyTotp(AuthService& auth, const Request& req, TenantScope& scope) {
-    const Identity& id = callerIdentity();
+    const Identity& id = callerIdentity(scope);
     const auto body = sdk::parseJsonObject(req);
     const std::string code = requiredString(body, "code", 20);
     auto& db = scope.db();
@@ -94,7 +94,7 @@ Response verifyTotp(AuthService& auth, const Request& req, TenantScope& scope) {
 }
 
 Response disableTotp(AuthService& auth, const Request& req, TenantScope& scope) {
-    const Identity& id = callerIdentity();
+    const Identity& id = callerIdentity(scope);
     const auto body = sdk::parseJsonObject(req);
     const std::string password = requiredString(body, "password", 1024);
     auto& db = scope.db();

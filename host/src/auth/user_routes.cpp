@@ -41,7 +41,7 @@ Response getUser(AuthService&, const Request& req, TenantScope& scope) {
 }
 
 Response createUserRoute(AuthService& auth, const Request& req, TenantScope& scope) {
-    const Identity& caller = callerIdentity();
+    const Identity& caller = callerIdentity(scope);
     const auto body = sdk::parseJsonObject(req);
     NewUser u;
     u.email = requiredString(body, "email", 254);
@@ -52,7 +52,7 @@ Response createUserRoute(AuthService& auth, const Request& req, TenantScope& sco
     if (!assigned) invalidField("role", "unknown role '" + u.role_id + "'");
     if (u.role_id == "owner" && caller.role_id != "owner")
         throw sdk::ApiError(403, "permission_denied", "only an Owner can make another Owner", {{"role", "owner"}});
-    if (u.role_id != "owner") requireGrantable(auth.store().rolePermissions(*assigned), "role");
+    if (u.role_id != "owner") requireGrantable(scope, auth.store().rolePermissions(*assigned), "role");
     if (auto p = optionalString(body, "password", 1024)) {
         if (auto weak = PasswordHasher::weakness(*p); !weak.empty()) invalidField("password", weak);
         u.password = *p;
@@ -74,7 +74,7 @@ Response createUserRoute(AuthService& auth, const Request& req, TenantScope& sco
 }
 
 Response updateUser(AuthService& auth, const Request& req, TenantScope& scope) {
-    const Identity& caller = callerIdentity();
+    const Identity& caller = callerIdentity(scope);
     const auto current = requireUserJson(scope, req.param("id"));
     const auto body = sdk::parseJsonObject(req);
     const std::string id = current["id"];
@@ -84,7 +84,7 @@ Response updateUser(AuthService& auth, const Request& req, TenantScope& scope) {
         role = requiredString(body, "role", 40);
         const auto assigned = auth.store().role(scope.db(), role);
         if (!assigned) invalidField("role", "unknown role '" + role + "'");
-        if (role != current["role"] && role != "owner") requireGrantable(auth.store().rolePermissions(*assigned), "role");
+        if (role != current["role"] && role != "owner") requireGrantable(scope, auth.store().rolePermissions(*assigned), "role");
     }
     if (body.contains("status")) {
         status = requiredString(body, "status", 20);

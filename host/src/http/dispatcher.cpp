@@ -289,7 +289,7 @@ bool Dispatcher::invoke(Call& call) {
     // outside a group (a refused login keeps its audit record); anything else is a fault
     // whose half-done writes a group can undo.
     bool completed = false;
-    if (guard_) guard_->enter(call.caller);
+    call.scope->setCaller(call.caller);
     try {
         sdk::Response out;
         try {
@@ -333,7 +333,6 @@ bool Dispatcher::invoke(Call& call) {
         response = error(500, "internal_error", "internal error; quote the request id when reporting it",
                          call.request_id);
     }
-    if (guard_) guard_->leave();
     return completed;
 }
 

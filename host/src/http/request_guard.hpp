@@ -21,8 +21,8 @@ public:
     struct Admission {
         std::optional<HttpResponse> reject;  // set: answer this instead of running the route
         sdk::Principal principal;
-        // What the guard learned about the caller, handed back to enter() and finish().
-        // The handler may run on another thread than admit() (group commit).
+        // What the guard learned about the caller: the handler's scope carries it
+        // (HostScope::caller) and finish() gets it back.
         std::shared_ptr<const void> caller;
     };
 
@@ -30,10 +30,6 @@ public:
     // Runs before the handler: authenticate, check the route's permission, rate limits.
     virtual Admission admit(const HttpRequest& request, const TenantRecord& tenant, const RouteEntry& route,
                             const std::string& request_id) = 0;
-    // Around the handler, on the thread that runs it: the caller is what the guard's
-    // route helpers and access rules see until leave().
-    virtual void enter(const std::shared_ptr<const void>& caller) = 0;
-    virtual void leave() = 0;
     // Runs after the handler with what was answered (for the audit log, cookies...).
     virtual void finish(const sdk::Request& request, const TenantRecord& tenant, const RouteEntry& route,
                         const std::shared_ptr<const void>& caller, HttpResponse& response) = 0;

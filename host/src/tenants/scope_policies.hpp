@@ -3,6 +3,7 @@
 // and roles), and what runs before a write (tenant workflows). The host installs
 // implementations; without one, nothing is restricted and no hook runs.
 
+#include <memory>
 #include <string>
 
 #include <tessera/sdk/http.hpp>
@@ -15,8 +16,9 @@ struct TenantRecord;
 class AccessPolicy {
 public:
     virtual ~AccessPolicy() = default;
+    // `caller`: what the request guard learned about the principal, when in a request.
     virtual sdk::AccessRules rules(const TenantRecord& tenant, const sdk::Principal& principal,
-                                   const std::string& resource) const = 0;
+                                   const std::shared_ptr<const void>& caller, const std::string& resource) const = 0;
 };
 
 class WriteHooks {

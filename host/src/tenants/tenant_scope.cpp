@@ -45,7 +45,7 @@ void HostScope::publish(const std::string& name, sdk::Json payload) {
 
 sdk::AccessRules HostScope::access(const std::string& resource) const {
     if (!services_.access) return {};
-    return services_.access->rules(*tenant_, principal_, resource);
+    return services_.access->rules(*tenant_, principal_, caller_, resource);
 }
 
 void HostScope::beforeWrite(const std::string& event, sdk::Json& record) {

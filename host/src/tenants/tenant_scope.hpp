@@ -58,6 +58,12 @@ public:
     const std::shared_ptr<const TenantRecord>& record() const { return tenant_; }
     int eventDepth() const { return event_depth_; }
 
+    // What the request guard learned about the caller (auth's Identity), for the access
+    // policy and the built-in routes; null outside a request. Carried by the scope, not
+    // by the thread, because a handler may run on another thread than its admission.
+    void setCaller(std::shared_ptr<const void> caller) { caller_ = std::move(caller); }
+    const std::shared_ptr<const void>& caller() const { return caller_; }
+
 protected:
     // From now on the scope acts for `plugin`: the events it may publish and the secrets
     // it may open are that plugin's.
@@ -78,6 +84,7 @@ private:
     std::optional<ConnectionPool::Lease> lease_;
     std::vector<sdk::Event> pending_;
     PluginSecrets secrets_;
+    std::shared_ptr<const void> caller_;
 };
 
 }  // namespace tessera::host
