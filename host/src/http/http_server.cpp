@@ -2,18 +2,12 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cerrno>
 #include <condition_variable>
 #include <cstdint>
-#include <cstdio>
 #include <mutex>
 #include <stdexcept>
-#include <thread>
 
-#include <fcntl.h>
-#include <poll.h>
 #include <sys/resource.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <pistache/endpoint.h>
@@ -22,8 +16,10 @@
 #include <pistache/peer.h>
 #include <spdlog/spdlog.h>
 
+#include "http/connection.hpp"
 #include "http/dispatcher.hpp"
 #include "http/request_head.hpp"
+#include "http/response_writer.hpp"
 #include "http/router.hpp"
 
 namespace tessera::host {
@@ -31,8 +27,6 @@ namespace tessera::host {
 using namespace Pistache;
 
 namespace {
-
-struct Connection;
 
 struct Shared {
     Executor* executor = nullptr;
@@ -57,104 +51,6 @@ struct Shared {
     }
 };
 
-// What this file keeps per connection, in the peer's data: created on the network
-// thread when the connection first sends something, destroyed with Pistache's peer (or
-// later, by whichever answer still holds it).
-struct Connection {
-    // Pistache closes a connection's descriptor number when the client hangs up or times
-    // out, and the next accept may get the same number: writing to the number from a
-    // worker could land in another client's connection. This duplicate, taken while the
-    // number surely was this connection's, always names this connection's socket. (While
-    // it is open the socket is too: it closes once Pistache and every answer let go.)
-    int socket = -1;
-    // Network thread only: whether the bytes received so far end inside a request, and
-    // those bytes, to tell whether more follow the request (see requestEnd), with how far
-    // a chunked body in them is read; whether the connection is to close once its answer
-    // is out, so nothing more is read from it.
-    bool mid_request = false;
-    std::string received;
-    ChunkedProgress chunked;
-    std::chrono::steady_clock::time_point request_began;
-    // Set by the network thread and by the timeout sweep.
-    std::atomic<bool> closing{false};
-    // When the head (or then the body) of the request under way must have arrived, in
-    // steady-clock milliseconds; 0 while no request is under way. The timeout sweep
-    // answers 408 past it; the network thread sets and clears it.
-    std::atomic<std::int64_t> deadline_ms{0};
-
-    // The request in `received` is over (taken or refused): what arrives next starts another.
-    void nextRequest() {
-        mid_request = false;
-        received.clear();
-        chunked = {};
-        deadline_ms = 0;
-    }
-    // A request begins (or, for a new connection, is awaited): its head is due within `timeout`.
-    void expectHead(std::chrono::milliseconds timeout) {
-        request_began = std::chrono::steady_clock::now();
-        deadline_ms = sinceEpochMs(request_began + timeout);
-    }
-    // The head is here: the body is due within `timeout` of the request's start.
-    void expectBody(std::chrono::milliseconds timeout) { deadline_ms = sinceEpochMs(request_began + timeout); }
-    static std::int64_t sinceEpochMs(std::chrono::steady_clock::time_point t) {
-        return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-    }
-
-    explicit Connection(int fd) : socket(::fcntl(fd, F_DUPFD_CLOEXEC, 0)) {}
-    ~Connection() {
-        if (socket >= 0) ::close(socket);
-    }
-    Connection(const Connection&) = delete;
-    Connection& operator=(const Connection&) = delete;
-
-    // Answers must leave in the order the requests came (RFC 9112 9.3.2), and two requests
-    // of one connection on two workers could finish in either order. So a connection
-    // carries one request at a time: a request that arrives while another is being
-    // answered (a pipelining client) is not taken, and the connection is closed once the
-    // first answer is out; the client sends the unanswered ones again, as the RFC asks of
-    // it. (Before, Pistache dropped a pipelined request without a word: the client hung.)
-    // `closing`: the connection is to close after this answer (the client asked so, or
-    // already sent more than this request). False: not taken.
-    bool take(bool closing) {
-        std::lock_guard lock(mutex_);
-        if (answering_) {
-            close_after_ = true;
-            return false;
-        }
-        answering_ = true;
-        close_after_ = closing;
-        return true;
-    }
-    // Ends the taken request if `write`, run under the connection's lock, reports its
-    // answer all sent: the client may send its next request the moment it has the
-    // answer, and that request must find this one ended, not be taken for pipelined.
-    template <typename Write>
-    void answerWith(Write write) {
-        std::lock_guard lock(mutex_);
-        if (write()) endLocked();
-    }
-    // The taken request's answer is to be the connection's last.
-    void closeAfter() {
-        std::lock_guard lock(mutex_);
-        close_after_ = true;
-    }
-    // Ends the taken request: its answer is out, or cannot be sent.
-    void answered() {
-        std::lock_guard lock(mutex_);
-        endLocked();
-    }
-
-private:
-    void endLocked() {
-        answering_ = false;
-        if (close_after_) ::shutdown(socket, SHUT_RDWR);
-    }
-
-    std::mutex mutex_;
-    bool answering_ = false;
-    bool close_after_ = false;
-};
-
 // Where the request at the start of `bytes` ends, as framed by the headers the parser
 // read: its Content-Length or its chunked body. bytes.size() if that cannot be told.
 std::size_t requestEnd(std::string_view bytes, const Http::Request& request, std::size_t max_body_bytes) {
@@ -168,185 +64,6 @@ std::size_t requestEnd(std::string_view bytes, const Http::Request& request, std
 }
 
 constexpr const char* kConnection = "tessera.connection";
-
-// Writes what the socket takes now without waiting: the number of bytes written, or -1
-// if the connection is broken.
-ssize_t writeSome(int fd, std::string_view head, std::string_view body) {
-    iovec parts[2] = {{const_cast<char*>(head.data()), head.size()}, {const_cast<char*>(body.data()), body.size()}};
-    msghdr message{};
-    message.msg_iov = parts;
-    message.msg_iovlen = body.empty() ? 1 : 2;
-    for (;;) {
-        const ssize_t n = ::sendmsg(fd, &message, MSG_NOSIGNAL | MSG_DONTWAIT);
-        if (n >= 0) return n;
-        if (errno == EAGAIN || errno == EWOULDBLOCK) return 0;
-        if (errno != EINTR) return -1;
-    }
-}
-
-bool sameHeaderName(std::string_view a, std::string_view b) {
-    const sdk::CaseInsensitiveLess less;
-    return !less(a, b) && !less(b, a);
-}
-
-// The status line and headers of a response, without the framing headers (the caller
-// writes those) and without any header whose name or value could inject another.
-std::string responseHead(std::string_view version, const HttpResponse& r) {
-    std::string head;
-    head.reserve(256);
-    head.append(version).append(" ").append(std::to_string(r.status)).append(" ");
-    head.append(Http::codeString(static_cast<Http::Code>(r.status))).append("\r\n");
-    for (const auto& [name, value] : r.headers) {
-        if (sameHeaderName(name, "Content-Length") || sameHeaderName(name, "Transfer-Encoding") ||
-            sameHeaderName(name, "Connection"))
-            continue;
-        if (value.find_first_of("\r\n") != std::string::npos || name.find_first_of("\r\n: ") != std::string::npos)
-            continue;
-        head.append(name).append(": ").append(value).append("\r\n");
-    }
-    return head;
-}
-
-// A client that has not taken any bytes of an answer for this long is treated as gone.
-constexpr std::chrono::milliseconds kWriteStall{30'000};
-
-// Sends a whole response from the thread that produced it, straight to the socket:
-// through Pistache, each response went to the network thread's write queue and woke it
-// through an eventfd, a second hand-off per request on a machine where every thread
-// competes for two cores. What the socket cannot take at once (a slow reader, a large
-// page) is written in the background (Executor::writeInBackground), so a worker never
-// waits for a client. Ends the connection's request (Connection::answered) and calls
-// `done` once the response is on the wire, or cannot be.
-void sendWhole(Executor& executor, const std::shared_ptr<Connection>& connection, bool http11, bool keep_alive,
-               bool head_only, const HttpResponse& r, const std::function<void()>& done) {
-    std::string head = responseHead(http11 ? "HTTP/1.1" : "HTTP/1.0", r);
-    head.append("Content-Length: ").append(std::to_string(r.body.size())).append("\r\n");
-    head.append(keep_alive ? "Connection: Keep-Alive\r\n\r\n" : "Connection: Close\r\n\r\n");
-    const std::string_view body = head_only ? std::string_view{} : std::string_view{r.body};
-    std::size_t sent = 0;
-    bool whole = false;
-    connection->answerWith([&] {
-        const ssize_t n = writeSome(connection->socket, head, body);
-        sent = n < 0 ? 0 : static_cast<std::size_t>(n);
-        whole = n < 0 || sent == head.size() + body.size();
-        return whole;
-    });
-    if (whole) return done();
-    const int fd = ::fcntl(connection->socket, F_DUPFD_CLOEXEC, 0);
-    if (fd < 0) {
-        connection->answered();
-        return done();
-    }
-    std::string rest;
-    if (sent < head.size()) rest.assign(head, sent);
-    rest.append(body.substr(sent > head.size() ? sent - head.size() : 0));
-    executor.writeInBackground(fd, std::move(rest), kWriteStall, [connection, done](bool) {
-        connection->answered();
-        done();
-    });
-}
-
-// Answers, then closes, a connection whose input cannot be trusted any more (a malformed
-// request): the answer of a request still being answered goes first, and then only the
-// close, since a refusal written now could overtake it.
-void refuse(Executor& executor, const std::shared_ptr<Connection>& connection, bool http11, const HttpResponse& r) {
-    connection->closing = true;
-    if (connection->take(true)) sendWhole(executor, connection, http11, false, false, r, [] {});
-}
-
-// Sends a streamed body (HttpResponse::stream_body) from the worker thread, writing to
-// the socket itself: Pistache's ResponseStream queues every flush without waiting for
-// the socket, so a client reading slowly would make the whole body pile up in the event
-// loop's queue; here each write waits (poll) until the socket takes it, so memory stays
-// at one buffer per response.
-// HTTP/1.1 clients get chunked encoding, so a transfer cut short (producer error, client
-// too slow) is visibly incomplete; HTTP/1.0 clients get the raw body ended by the close.
-class StreamedBody {
-public:
-    // Enough to amortise the system calls; small enough to hold per response.
-    static constexpr std::size_t kChunkBytes = 64 * 1024;
-
-    StreamedBody(const Connection& connection, bool chunked) : fd_(connection.socket), chunked_(chunked) {}
-
-    // Status line and headers, sent before the producer runs so the client starts at once.
-    bool begin(const HttpResponse& r) {
-        std::string head = responseHead(chunked_ ? "HTTP/1.1" : "HTTP/1.0", r);
-        if (chunked_) head += "Transfer-Encoding: chunked\r\n";
-        head += "Connection: close\r\n\r\n";
-        if (!sendAll(head)) return false;
-        // Nothing more is read from this connection: Pistache sees the end of its input
-        // and lets go of the peer, so a pipelined request cannot be answered in the
-        // middle of this body.
-        ::shutdown(fd_, SHUT_RD);
-        return true;
-    }
-
-    bool write(std::string_view data) {
-        if (failed_) return false;
-        pending_.append(data);
-        return pending_.size() < kChunkBytes || flushPending();
-    }
-
-    // The rest of the body and, when chunked, the last chunk.
-    bool end() {
-        if (failed_ || (!pending_.empty() && !flushPending())) return false;
-        return !chunked_ || sendAll("0\r\n\r\n");
-    }
-
-    // After the last byte (or a failure): hang up, so the client sees where the body ends.
-    void close() { ::shutdown(fd_, SHUT_RDWR); }
-
-private:
-    bool flushPending() {
-        if (chunked_) {
-            char size[24];
-            std::snprintf(size, sizeof size, "%zx\r\n", pending_.size());
-            pending_.insert(0, size);
-            pending_ += "\r\n";
-        }
-        const bool ok = sendAll(pending_);
-        pending_.clear();
-        return ok;
-    }
-
-    bool sendAll(std::string_view bytes) {
-        while (!failed_ && !bytes.empty()) {
-            pollfd pfd{fd_, POLLOUT, 0};
-            const int ready = ::poll(&pfd, 1, static_cast<int>(kWriteStall.count()));
-            if (ready < 0 && errno == EINTR) continue;
-            const ssize_t n = ready > 0 && !(pfd.revents & (POLLERR | POLLHUP | POLLNVAL)) ? writeSome(fd_, bytes, {}) : -1;
-            if (n < 0) failed_ = true;
-            else bytes.remove_prefix(static_cast<std::size_t>(n));
-        }
-        return !failed_;
-    }
-
-    int fd_;
-    bool chunked_;
-    bool failed_ = false;
-    std::string pending_;
-};
-
-// Runs a streamed response to the end. Never throws: whatever goes wrong ends with the
-// connection closed before the body's end.
-void sendStreamed(const Connection& connection, bool http11, bool head_only, HttpResponse& r) {
-    StreamedBody body(connection, http11);
-    try {
-        // HEAD: the head a GET would get, and no body (the producer never runs).
-        if (body.begin(r) && !head_only) {
-            r.stream_body([&body](std::string_view chunk) { return body.write(chunk); });
-            body.end();
-        }
-    } catch (const std::exception& e) {
-        // The dispatcher has logged the plugin's error with its request id.
-        spdlog::debug("streamed response aborted: {}", e.what());
-    } catch (...) {
-        spdlog::debug("streamed response aborted");
-    }
-    body.close();
-    // The producer owns the tenant scope: give its connection back now, on this thread.
-    r.stream_body = nullptr;
-}
 
 HttpResponse jsonError(int status, const std::string& code, const std::string& message,
                        const sdk::Json& fields = sdk::Json::object()) {
@@ -375,7 +92,7 @@ struct Answer {
             }
             // Before the write, as Pistache does: once the client has the answer it may
             // send the next request, which must not be taken for idle. An idle
-            // connection is closed quietly at its timeout; a busy one gets a 408.
+            // connection is closed quietly at Pistache's keep-alive timeout.
             if (const auto open = peer.lock()) open->setIdle(true);
             sendWhole(*shared->executor, connection, http11, keep_alive, head_only, response, done);
         } catch (const std::exception& e) {

@@ -4,6 +4,7 @@
 // them. A refused plugin leaves nothing registered and its library unloaded; the host
 // carries on without it unless it is required.
 
+#include <deque>
 #include <functional>
 #include <memory>
 #include <string>
@@ -52,7 +53,7 @@ public:
     // stop() in reverse order, then forgets registrations and unloads libraries.
     void stop();
 
-    const std::vector<PluginRecord>& records() const { return records_; }
+    const std::deque<PluginRecord>& records() const { return records_; }
     const PluginRecord* record(const std::string& id) const;
     // Active plugins, dependencies before dependents.
     std::vector<std::string> activeInOrder() const;
@@ -73,7 +74,7 @@ private:
     Registry& registry_;
     std::vector<std::string> required_;
     std::vector<std::unique_ptr<Loaded>> loaded_;  // active ones, in dependency order
-    std::vector<PluginRecord> records_;
+    std::deque<PluginRecord> records_;  // a deque: Loaded points into it while it grows
 };
 
 }  // namespace tessera::host
