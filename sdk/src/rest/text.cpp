@@ -5,7 +5,9 @@
 #include <memory>
 #include <stdexcept>
 
+#include <unicode/normalizer2.h>
 #include <unicode/translit.h>
+#include <unicode/uchar.h>
 #include <unicode/unistr.h>
 
 #include <nlohmann/json.hpp>
@@ -58,6 +60,29 @@ const icu::Transliterator& searchFolding() {
     return *folding;
 }
 
+// The folding of text whose every other letter is an ASCII letter with accents ("João",
+// "Dvořák", most names): canonical decomposition, then the accents dropped, which is what
+// the transliterator makes of them at about a twentieth of its cost (it took 35 µs for
+// a name and an e-mail, a fifth of a contact's PATCH). nullopt when anything else is in
+// the text (Ø, ß, Greek, symbols): that takes the transliterator.
+std::optional<std::string> foldAccentedAscii(std::string_view text) {
+    UErrorCode status = U_ZERO_ERROR;
+    const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(status);
+    if (U_FAILURE(status)) return std::nullopt;
+    const icu::UnicodeString decomposed =
+        nfd->normalize(icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), int32_t(text.size()))), status);
+    if (U_FAILURE(status)) return std::nullopt;
+    std::string out;
+    out.reserve(text.size());
+    for (int32_t i = 0; i < decomposed.length();) {
+        const UChar32 c = decomposed.char32At(i);
+        i += U16_LENGTH(c);
+        if (c < 0x80) out += static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+        else if (u_charType(c) != U_NON_SPACING_MARK) return std::nullopt;
+    }
+    return out;
+}
+
 }  // namespace
 
 bool validUtf8(std::string_view text) {
@@ -79,6 +104,7 @@ std::string searchKey(std::string_view text) {
     bool ascii = true;
     for (char c : text) ascii = ascii && static_cast<unsigned char>(c) < 0x80;
     if (ascii) return lowerAscii(text);  // most keys: no need for ICU
+    if (auto folded = foldAccentedAscii(text)) return *folded;
     // Stored text is validated UTF-8; ICU turns anything malformed into U+FFFD.
     icu::UnicodeString folded = icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), int32_t(text.size())));
     searchFolding().transliterate(folded);
