@@ -34,8 +34,20 @@ constexpr Currency kCurrencies[] = {
     {"XOF", 0}, {"XPF", 0}, {"YER", 2}, {"ZAR", 2}, {"ZMW", 2}, {"ZWL", 2},
 };
 
-std::string integerRange(std::int64_t min, std::int64_t max) {
-    return "must be an integer from " + std::to_string(min) + " to " + std::to_string(max);
+// An integer in [min, max], else "must be <what> from <min> to <max_text>".
+std::optional<std::int64_t> readInteger(BodyReader& in, const std::string& name, std::int64_t min, std::int64_t max,
+                                        bool required, std::string_view what, const std::string& max_text) {
+    const auto* v = in.field(name, required);
+    if (!v) return std::nullopt;
+    // An unsigned JSON integer above INT64_MAX would wrap in get<int64_t>().
+    const bool in_range = v->is_number_integer() &&
+                          !(v->is_number_unsigned() && v->get<std::uint64_t>() > static_cast<std::uint64_t>(max)) &&
+                          v->get<std::int64_t>() >= min && v->get<std::int64_t>() <= max;
+    if (!in_range) {
+        in.error(name, "must be " + std::string(what) + " from " + std::to_string(min) + " to " + max_text);
+        return std::nullopt;
+    }
+    return v->get<std::int64_t>();
 }
 
 }  // namespace
@@ -95,30 +107,11 @@ std::optional<std::string> BodyReader::email(const std::string& name, std::size_
 
 std::optional<std::int64_t> BodyReader::integer(const std::string& name, std::int64_t min, std::int64_t max,
                                                 bool required) {
-    const auto* v = field(name, required);
-    if (!v) return std::nullopt;
-    // An unsigned JSON integer above INT64_MAX would wrap in get<int64_t>().
-    const bool in_range = v->is_number_integer() &&
-                          !(v->is_number_unsigned() && v->get<std::uint64_t>() > static_cast<std::uint64_t>(max)) &&
-                          v->get<std::int64_t>() >= min && v->get<std::int64_t>() <= max;
-    if (!in_range) {
-        error(name, integerRange(min, max));
-        return std::nullopt;
-    }
-    return v->get<std::int64_t>();
+    return readInteger(*this, name, min, max, required, "an integer", std::to_string(max));
 }
 
 std::optional<std::int64_t> BodyReader::amount(const std::string& name, std::int64_t min, bool required) {
-    const auto* v = field(name, required);
-    if (!v) return std::nullopt;
-    const bool in_range = v->is_number_integer() &&
-                          !(v->is_number_unsigned() && v->get<std::uint64_t>() > std::uint64_t(kMaxAmount)) &&
-                          v->get<std::int64_t>() >= min && v->get<std::int64_t>() <= kMaxAmount;
-    if (!in_range) {
-        error(name, "must be an integer amount in minor units from " + std::to_string(min) + " to 10^15");
-        return std::nullopt;
-    }
-    return v->get<std::int64_t>();
+    return readInteger(*this, name, min, kMaxAmount, required, "an integer amount in minor units", "10^15");
 }
 
 std::optional<bool> BodyReader::boolean(const std::string& name, bool required) {
