@@ -24,14 +24,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         for (const auto piece : {bytes.substr(0, split), bytes.substr(split)}) {
             if (!parser.feed(piece.data(), piece.size())) break;
             const auto received = bytes.substr(0, piece.data() + piece.size() - bytes.data());
-            if (headStatus(received, 16 * 1024) == HeadStatus::complete) {
+            const auto head = headStatus(received, 16 * 1024);
+            if (head == HeadStatus::malformed_header) break;  // refused with a 400 before Pistache parses
+            if (head == HeadStatus::complete) {
                 const auto body = checkBody(received, 64 * 1024, chunked);
                 if (body == BodyCheck::wait) continue;
                 if (body != BodyCheck::parse) break;  // refused with a 4xx or 501
             }
             if (parser.parse() == Pistache::Http::Private::State::Done) {
                 // A head the parser accepted is never one the host calls stray lines.
-                if (status == HeadStatus::stray_lines) __builtin_trap();
+                if (status == HeadStatus::stray_lines || status == HeadStatus::malformed_header) __builtin_trap();
                 (void)percentDecode(parser.request.resource(), false);
                 for (auto it = parser.request.query().parameters_begin(); it != parser.request.query().parameters_end(); ++it)
                     (void)percentDecode(it->second, true);

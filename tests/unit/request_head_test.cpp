@@ -87,3 +87,16 @@ TEST(CheckBody, AContentLengthIsOneNumberWithinTheLimitBeforePistacheReservesIt)
     for (const char* bad : {"", " -1", " 0x10", " 1 0", " 3\r\nContent-Length: 4", " +3"})
         EXPECT_EQ(check(bad), BodyCheck::invalid_length) << bad;
 }
+
+// Fuzz finding: Pistache read a header name without a colon on past the head's end, took
+// a Content-Length from what followed and reserved 30 TB for the body.
+TEST(HeadStatusCheck, AHeaderLineWithoutAColonIsMalformedBeforePistacheReadsIt) {
+    using tessera::host::HeadStatus;
+    using tessera::host::headStatus;
+    EXPECT_EQ(headStatus("POST /x HTTP/1.1\r\nHos\r\n\r\nContent-Length:33333333333333\r\n\r\n", 16384),
+              HeadStatus::malformed_header);
+    EXPECT_EQ(headStatus("GET / HTTP/1.1\r\nHost: x\r\nNo colon here\r\n\r\n", 16384), HeadStatus::malformed_header);
+    EXPECT_EQ(headStatus("GET / HTTP/1.1\r\nHost: x\r\nAccept: */*\r\n\r\n", 16384), HeadStatus::complete);
+    EXPECT_EQ(headStatus("GET / HTTP/1.1\r\n\r\n", 16384), HeadStatus::complete);
+    EXPECT_EQ(headStatus("GET / HTTP/1.1\r\nNo colon yet", 16384), HeadStatus::incomplete);
+}

@@ -252,6 +252,10 @@ public:
             if (state->received.empty()) state->expectHead(shared_->header_timeout);
             state->received.append(buffer, len);
             const HeadStatus head = headStatus(state->received, shared_->max_header_bytes);
+            if (head == HeadStatus::malformed_header) {
+                reject(400, "bad_request", "a header line has no colon");
+                return;
+            }
             if (head == HeadStatus::complete) state->expectBody(shared_->body_timeout);
             if (head == HeadStatus::too_large) {
                 reject(431, "headers_too_large",

@@ -37,7 +37,25 @@ HeadStatus headStatus(std::string_view bytes, std::size_t max_head_bytes) {
     const auto end = bytes.find("\r\n\r\n", start);
     const std::size_t size = end == std::string_view::npos ? bytes.size() - start : end + 4 - start;
     if (size > max_head_bytes) return HeadStatus::too_large;
-    return end == std::string_view::npos ? HeadStatus::incomplete : HeadStatus::complete;
+    if (end == std::string_view::npos) return HeadStatus::incomplete;
+    // Pistache must see the head we see: lines end with CRLF only, the request line is
+    // "method SP target SP HTTP/...", and every header line has a colon.
+    const auto head = bytes.substr(start, end + 2 - start);
+    for (std::size_t i = 0; i < head.size(); ++i)
+        if ((head[i] == '\r' && (i + 1 == head.size() || head[i + 1] != '\n')) || (head[i] == '\n' && (i == 0 || head[i - 1] != '\r')))
+            return HeadStatus::malformed_header;
+    const auto line_end = head.find("\r\n");
+    const auto request_line = head.substr(0, line_end);
+    const auto first_space = request_line.find(' '), last_space = request_line.rfind(' ');
+    if (first_space == std::string_view::npos || first_space == last_space ||
+        !request_line.substr(last_space + 1).starts_with("HTTP/"))
+        return HeadStatus::malformed_header;
+    for (auto at = line_end; at + 2 < head.size();) {
+        const auto next = head.find("\r\n", at + 2);
+        if (head.substr(at + 2, next - at - 2).find(':') == std::string_view::npos) return HeadStatus::malformed_header;
+        at = next;
+    }
+    return HeadStatus::complete;
 }
 
 std::size_t bodyStart(std::string_view bytes) {

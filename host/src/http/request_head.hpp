@@ -11,12 +11,16 @@
 
 namespace tessera::host {
 
-enum class HeadStatus { incomplete, complete, too_large, stray_lines };
+enum class HeadStatus { incomplete, complete, too_large, stray_lines, malformed_header };
 
 // Where the head (request line and headers) of the request at the start of `bytes`
 // stands. RFC 9112 2.2 lets a server ignore an empty line or two before a request; more
 // than that is not a request (stray_lines). too_large: the head is, or already is
-// growing, longer than `max_head_bytes`.
+// growing, longer than `max_head_bytes`. malformed_header: the head is complete but
+// Pistache would read it otherwise than this function does (a bare CR or LF, a request
+// line without "SP HTTP/…", a header line without a colon, RFC 9112 2.2, 3, 5.1): it would
+// read on past the head's end and take a Content-Length from what follows, then reserve
+// that much (two fuzz findings, kept in the corpus).
 HeadStatus headStatus(std::string_view bytes, std::size_t max_head_bytes);
 
 // Where the body of the request at the start of `bytes` begins: just past the empty
